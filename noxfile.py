@@ -1,0 +1,47 @@
+"""The whole test suite, as CI runs it: `nox` (see README.md).
+
+- ``tests``: every test, on the newest Django that Python 3.11 installs (5.2).
+- ``django-4.2`` / ``django-6``: the tests that talk to real Django (catalogue, runtime
+  proofs, the example project) on the oldest supported and the newest Django.
+- ``lint``: ruff and mypy on the package.
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["lint", "django-4.2", "django-6", "tests"]
+nox.options.reuse_existing_virtualenvs = False
+nox.options.error_on_missing_interpreters = True
+
+DJANGO_TESTS = [
+    "tests/test_catalogue_django.py",
+    "tests/test_runtime_truth.py",
+    "tests/test_example_project.py",
+]
+
+
+@nox.session(python="3.11")
+def lint(session: nox.Session) -> None:
+    session.install("-e", ".[lint]")
+    session.run("ruff", "check", "signallint", "tests", "noxfile.py")
+    session.run("ruff", "format", "--check", "signallint", "tests", "noxfile.py")
+    session.run("mypy")
+
+
+@nox.session(python="3.11")
+def tests(session: nox.Session) -> None:
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(name="django-4.2", python="3.11")
+def django_42(session: nox.Session) -> None:
+    session.install("-e", ".[test]", "django>=4.2,<4.3")
+    session.run("pytest", *DJANGO_TESTS, *session.posargs)
+
+
+@nox.session(name="django-6", python="3.12")
+def django_6(session: nox.Session) -> None:
+    session.install("-e", ".[test]", "django>=6.0,<7")
+    session.run("pytest", *DJANGO_TESTS, *session.posargs)
