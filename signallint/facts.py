@@ -1,0 +1,147 @@
+"""Facts: what the collector learns from one module, as plain picklable data.
+
+No LibCST node ever leaves ``collect.py``; rules see only these records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A source range: 1-based lines, 0-based columns."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+
+FILE_START = Span(1, 0, 1, 0)
+
+
+class ParamKind(str, Enum):
+    POSITIONAL_ONLY = "positional-only"
+    POSITIONAL_OR_KEYWORD = "positional-or-keyword"
+    VAR_POSITIONAL = "var-positional"
+    KEYWORD_ONLY = "keyword-only"
+    VAR_KEYWORD = "var-keyword"
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    kind: ParamKind
+    has_default: bool
+    span: Span
+
+    @property
+    def required(self) -> bool:
+        return not self.has_default and self.kind not in (
+            ParamKind.VAR_POSITIONAL,
+            ParamKind.VAR_KEYWORD,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionFact:
+    """A ``def`` the module defines (only those that matter to a receiver)."""
+
+    name: str
+    # Dotted path inside the module, e.g. ``Handlers.on_save``.
+    qualname: str
+    params: tuple[Param, ...]
+    is_async: bool
+    # Name of the class whose body defines it, if any.
+    class_name: str | None
+    # True when defined inside another function (a closure).
+    nested: bool
+    # Decorators as written (dotted text), outermost first.
+    decorators: tuple[str, ...]
+    span: Span  # the function's name
+
+    @property
+    def accepts_var_keyword(self) -> bool:
+        return any(p.kind is ParamKind.VAR_KEYWORD for p in self.params)
+
+
+class ReceiverKind(str, Enum):
+    FUNCTION = "function"
+    METHOD = "method"  # ``self.method`` / ``cls.method`` / ``Class.method``
+    LAMBDA = "lambda"
+    PARTIAL = "partial"
+    TEMPORARY_BOUND_METHOD = "temporary-bound-method"  # ``Handler().on_save``
+    UNKNOWN = "unknown"
+
+
+class ConnectionStyle(str, Enum):
+    DECORATOR = "decorator"  # @receiver(signal, ...)
+    CONNECT = "connect"  # signal.connect(receiver, ...)
+    DISCONNECT = "disconnect"  # signal.disconnect(receiver, ...)
+
+
+@dataclass(frozen=True, slots=True)
+class SignalUse:
+    """An expression that names a signal, with the qualified names it may resolve to."""
+
+    candidates: frozenset[str]
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Argument:
+    """An argument as written at a call site: keyword (or None) and source text."""
+
+    keyword: str | None
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """A receiver connected (or disconnected) to one or more signals."""
+
+    style: ConnectionStyle
+    signals: tuple[SignalUse, ...]
+    receiver_kind: ReceiverKind
+    receiver_text: str
+    # The receiver's definition when the module shows it; for a method reached
+    # through an instance (``self.on_save``) the bound ``self`` is already dropped.
+    function: FunctionFact | None
+    bound: bool
+    arguments: tuple[Argument, ...]
+    span: Span
+    # True when the connection happens at import time (module level or class body).
+    at_module_level: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleNameRef:
+    """``from MODULE import NAME`` or ``MODULE.NAME`` where MODULE is a Django module
+    the catalogue knows every name of."""
+
+    module: str
+    name: str
+    span: Span
+    via_import: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A file that could not be checked, with a one-line reason."""
+
+    code: str
+    message: str
+    span: Span = FILE_START
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleFacts:
+    path: str
+    connections: tuple[Connection, ...] = ()
+    module_name_refs: tuple[ModuleNameRef, ...] = ()
+    # Problems that kept the module from being analysed (syntax error, bad bytes).
+    problems: tuple[Problem, ...] = ()

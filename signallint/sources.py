@@ -1,0 +1,111 @@
+"""Source files: reading bytes, the cheap prefilter, decoding, parsing, module names."""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import re
+import tokenize
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from signallint import catalogue
+from signallint.facts import Problem, Span
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+UNREADABLE = "SIG901"
+UNPARSABLE = "SIG902"
+
+
+def _prefilter_pattern() -> re.Pattern[bytes]:
+    # A file can matter only if it names a signal, a Django signal module, ``receiver``,
+    # or calls ``connect``/``disconnect``. Every way to reach a built-in signal spells
+    # either its name or the module it lives in, so these needles cannot miss one.
+    names = sorted({spec.name for spec in catalogue.SIGNALS})
+    needles = [
+        rb"ignal",
+        rb"dispatch",
+        rb"receiver",
+        rb"autoreload",
+        rb"(?:dis)?connect\s*\(",
+        *(re.escape(name.encode()) for name in names),
+    ]
+    return re.compile(b"|".join(needles))
+
+
+_PREFILTER = _prefilter_pattern()
+
+
+def may_matter(data: bytes) -> bool:
+    """False only for files in which no rule can find anything."""
+    return _PREFILTER.search(data) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+
+
+def decode(data: bytes) -> Decoded | Problem:
+    """Decode as Python does: BOM, then a PEP 263 coding cookie, else UTF-8."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:
+        if "invalid or missing encoding declaration" not in str(error.msg):
+            return Problem(UNREADABLE, f"cannot decode file: {error.msg}")
+        encoding = "utf-8"  # undecodable bytes in the first two lines: find them below
+    try:
+        return Decoded(data.decode(encoding), encoding)
+    except (UnicodeDecodeError, LookupError) as error:
+        if isinstance(error, UnicodeDecodeError):
+            line = data[: error.start].count(b"\n") + 1
+            reason = f"invalid {encoding} bytes ({error.reason})"
+        else:
+            line, reason = 1, f"unknown encoding {encoding!r}"
+        return Problem(UNREADABLE, f"cannot decode file: {reason}", Span(line, 0, line, 0))
+
+
+def parse(text: str) -> cst.Module | Problem:
+    import libcst as cst
+
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        message = " ".join(str(error.message).split())
+        line = max(error.raw_line, 1)
+        return Problem(
+            UNPARSABLE,
+            f"syntax error: {message}",
+            Span(line, error.raw_column, line, error.raw_column),
+        )
+    except RecursionError:
+        return Problem(UNPARSABLE, "cannot parse file: it is nested too deeply")
+
+
+def read_bytes(path: str) -> bytes | Problem:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as error:
+        return Problem(UNREADABLE, f"cannot read file: {error.strerror or error}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _package_of_directory(directory: str) -> str | None:
+    """The dotted package a directory is, or None when it is not a package."""
+    if not os.path.isfile(os.path.join(directory, "__init__.py")):
+        return None
+    parent, name = os.path.split(directory)
+    if not name.isidentifier():
+        return None
+    above = _package_of_directory(parent) if parent and parent != directory else None
+    return f"{above}.{name}" if above else name
+
+
+def package_of(path: str) -> str | None:
+    """The package a module file belongs to (for relative imports), or None."""
+    return _package_of_directory(os.path.dirname(os.path.abspath(path)))
