@@ -1,0 +1,134 @@
+"""The rule registry.
+
+A rule is a pure function of facts, catalogue and settings, registered with :func:`rule`
+in its own module (named after its code and slug). Its docstring is its documentation,
+printed by ``signallint explain CODE``.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from signallint.catalogue import Version, format_version, in_range
+from signallint.facts import ModuleFacts, Span
+
+if TYPE_CHECKING:
+    from signallint.context import RuleContext
+
+Finding = tuple[Span, str]
+ModuleCheck = Callable[[ModuleFacts, "RuleContext"], Iterable[Finding]]
+
+# Listed by hand so that ``grep`` finds every rule; a test checks nothing is missing.
+RULE_MODULES = (
+    "sig001_receiver_missing_kwargs",
+    "sig002_receiver_requires_unsent_argument",
+    "sig003_receiver_positional_parameter",
+    "sig101_unknown_signal",
+    "sig102_signal_from_wrong_module",
+    "sig103_bad_receiver_import",
+)
+
+
+class Fix(str, Enum):
+    NONE = "none"
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    summary: str
+    check: ModuleCheck
+    module: str
+    fix: Fix = Fix.NONE
+    default_enabled: bool = True
+    # The Django versions the rule applies to (half-open), as in the catalogue.
+    since: Version | None = None
+    until: Version | None = None
+
+    @property
+    def doc(self) -> str:
+        import inspect
+
+        return inspect.cleandoc(self.check.__doc__ or "")
+
+    def applies_to(self, version: Version) -> bool:
+        return in_range(version, self.since, self.until)
+
+    @property
+    def versions_text(self) -> str:
+        if self.since is None and self.until is None:
+            return "all"
+        low = format_version(self.since) if self.since else ""
+        high = format_version(self.until) if self.until else ""
+        return f">={low}" if not high else f"<{high}" if not low else f">={low},<{high}"
+
+
+# Problems that are not rule findings, with codes of their own so that reporters,
+# selection and exit status treat them like any diagnostic.
+PROBLEM_CODES = {
+    "SIG901": ("file-unreadable", "The file cannot be read or decoded."),
+    "SIG902": ("file-unparsable", "The file is not valid Python syntax."),
+}
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    code: str,
+    name: str,
+    summary: str,
+    *,
+    fix: Fix = Fix.NONE,
+    default_enabled: bool = True,
+    since: Version | None = None,
+    until: Version | None = None,
+) -> Callable[[ModuleCheck], ModuleCheck]:
+    def register(check: ModuleCheck) -> ModuleCheck:
+        if code in _REGISTRY or code in PROBLEM_CODES:
+            raise ValueError(f"rule code {code} registered twice")
+        _REGISTRY[code] = Rule(
+            code, name, summary, check, check.__module__, fix, default_enabled, since, until
+        )
+        return check
+
+    return register
+
+
+@functools.cache
+def all_rules() -> tuple[Rule, ...]:
+    for module in RULE_MODULES:
+        importlib.import_module(f"{__name__}.{module}")
+    return tuple(sorted(_REGISTRY.values(), key=lambda r: r.code))
+
+
+def all_codes() -> tuple[str, ...]:
+    return tuple(r.code for r in all_rules()) + tuple(PROBLEM_CODES)
+
+
+def rule_by_code(code: str) -> Rule | None:
+    return next((r for r in all_rules() if r.code == code), None)
+
+
+def rule_by_name_or_code(key: str) -> Rule | None:
+    key = key.strip()
+    return next((r for r in all_rules() if key.upper() == r.code or key == r.name), None)
+
+
+def name_of(code: str) -> str:
+    found = rule_by_code(code)
+    if found is not None:
+        return found.name
+    return PROBLEM_CODES.get(code, (code.lower(), ""))[0]
+
+
+def iter_rules(codes: Iterable[str]) -> Iterator[Rule]:
+    wanted = set(codes)
+    return (r for r in all_rules() if r.code in wanted)

@@ -1,0 +1,56 @@
+"""Every rule documents itself, and its documentation's examples are tests."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from signallint import check_source
+from signallint.explain import rules_markdown
+from signallint.rules import RULE_MODULES, all_rules
+
+RULES = all_rules()
+HEADINGS = ("## What it does", "## Why is this bad?", "## Example")
+CODE_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
+README = Path(__file__).parent.parent / "README.md"
+
+
+def examples(doc: str) -> tuple[str, str]:
+    example = doc.split("## Example", 1)[1]
+    bad, good = example.split("Use instead:", 1)
+    return CODE_BLOCK.findall(bad)[0], CODE_BLOCK.findall(good)[0]
+
+
+def test_codes_and_names_are_unique_and_well_formed() -> None:
+    assert len({r.code for r in RULES}) == len(RULES)
+    assert len({r.name for r in RULES}) == len(RULES)
+    for rule in RULES:
+        assert re.fullmatch(r"SIG[0-8][0-9]{2}", rule.code), rule.code
+        assert re.fullmatch(r"[a-z]+(-[a-z0-9]+)+", rule.name), rule.name
+
+
+def test_every_rule_module_is_registered_and_named_after_its_rule() -> None:
+    modules = {r.module.rsplit(".", 1)[1] for r in RULES}
+    assert modules == set(RULE_MODULES)
+    for rule in RULES:
+        assert rule.module.rsplit(".", 1)[1].startswith(rule.code.lower() + "_")
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+def test_doc_has_the_sections(rule) -> None:  # type: ignore[no-untyped-def]
+    for heading in HEADINGS:
+        assert heading in rule.doc, f"{rule.code} lacks {heading!r}"
+    assert "Use instead:" in rule.doc
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+def test_bad_example_triggers_the_rule_and_good_one_does_not(rule) -> None:  # type: ignore[no-untyped-def]
+    bad, good = examples(rule.doc)
+    assert rule.code in {d.code for d in check_source(bad, "example.py")}
+    assert check_source(good, "example.py") == []
+
+
+def test_readme_rules_table_matches_the_registry() -> None:
+    assert rules_markdown() in README.read_text()
