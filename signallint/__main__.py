@@ -1,0 +1,3 @@
+from signallint.cli import main
+
+main(prog_name="signallint")

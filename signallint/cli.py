@@ -1,0 +1,257 @@
+"""The ``signallint`` command: a thin shell over :mod:`signallint.engine`.
+
+Exit status: 0 nothing found, 1 diagnostics reported, 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from signallint import __version__, catalogue
+from signallint.diagnostics import Diagnostic
+from signallint.settings import (
+    OUTPUT_FORMATS,
+    ConfigError,
+    Settings,
+    load_settings,
+    parse_codes,
+    parse_django_version,
+)
+
+EXIT_CLEAN, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
+
+
+class DefaultCommandGroup(click.Group):
+    """``signallint PATH...`` means ``signallint check PATH...``."""
+
+    default_command = "check"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        group_options = {"--help", "-h", "--version"}
+        if not args or (args[0] not in self.commands and args[0] not in group_options):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="signallint")
+def main() -> None:
+    """A static linter for Django signals.
+
+    Run `signallint PATH...` to check files (the `check` command), `signallint rules`
+    to list the rules and `signallint explain CODE` to read why one matters.
+    """
+
+
+def _fail(message: str) -> None:
+    click.echo(f"signallint: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def build_settings(
+    config: str | None,
+    start: str,
+    select: str | None = None,
+    extend_select: str | None = None,
+    ignore: str | None = None,
+    exclude: str | None = None,
+    extend_exclude: str | None = None,
+    django_version: str | None = None,
+    output_format: str | None = None,
+) -> Settings:
+    """Settings from configuration, then command-line overrides; exits 2 when unusable."""
+    try:
+        settings = load_settings(config, start)
+        overrides: dict[str, Any] = {
+            "select": parse_codes("--select", select),
+            "extend_select": parse_codes("--extend-select", extend_select),
+            "ignore": parse_codes("--ignore", ignore),
+            "output_format": output_format,
+        }
+        if exclude is not None:
+            overrides["exclude"] = tuple(p for p in exclude.split(",") if p)
+        if extend_exclude is not None:
+            overrides["extend_exclude"] = tuple(p for p in extend_exclude.split(",") if p)
+        if django_version is not None:
+            overrides["django_version"] = parse_django_version(django_version, "--django-version")
+            overrides["django_version_source"] = "--django-version"
+        return settings.with_overrides(**overrides)
+    except ConfigError as error:
+        _fail(str(error))
+        raise  # unreachable: _fail exits
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--select", metavar="CODES", help="Comma-separated rule codes or prefixes to enable.")
+@click.option("--extend-select", metavar="CODES", help="Enable these codes on top of `select`.")
+@click.option("--ignore", metavar="CODES", help="Comma-separated rule codes or prefixes to skip.")
+@click.option("--exclude", metavar="PATTERNS", help="Replace the default excluded paths.")
+@click.option("--extend-exclude", metavar="PATTERNS", help="Exclude these paths too.")
+@click.option("--django-version", metavar="X.Y", help="Target Django version (e.g. 5.2).")
+@click.option(
+    "--format",
+    "--output-format",
+    "output_format",
+    type=click.Choice(OUTPUT_FORMATS),
+    help="How to print diagnostics (default: text).",
+)
+@click.option("--config", type=click.Path(dir_okay=False), help="Read this pyproject.toml.")
+@click.option("--stdin-filename", metavar="PATH", help="The name of the file read from `-`.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics are reported.")
+@click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
+def check(
+    paths: Sequence[str],
+    select: str | None,
+    extend_select: str | None,
+    ignore: str | None,
+    exclude: str | None,
+    extend_exclude: str | None,
+    django_version: str | None,
+    output_format: str | None,
+    config: str | None,
+    stdin_filename: str | None,
+    exit_zero: bool,
+    quiet: bool,
+) -> None:
+    """Check Python files under PATHS (default: the current directory)."""
+    from signallint import engine
+    from signallint.reporters import REPORTERS
+
+    paths = list(paths) or ["."]
+    start = stdin_filename or next((p for p in paths if p != "-"), ".")
+    settings = build_settings(
+        config,
+        start,
+        select,
+        extend_select,
+        ignore,
+        exclude,
+        extend_exclude,
+        django_version,
+        output_format,
+    )
+    diagnostics: list[Diagnostic] = []
+    files = 0
+    if "-" in paths:
+        name = stdin_filename or "-"
+        data = sys.stdin.buffer.read()
+        package = _package_for(stdin_filename)
+        diagnostics += engine.check_source(data, name, settings, package=package)
+        files += 1
+    others = [p for p in paths if p != "-"]
+    if others:
+        result = engine.check_paths(others, settings)
+        diagnostics += result.diagnostics
+        files += result.files_seen
+    diagnostics.sort(key=Diagnostic.sort_key)
+    output = REPORTERS[settings.output_format](diagnostics)
+    if output:
+        click.echo(output, nl=False)
+    if not quiet:
+        click.echo(_summary(diagnostics, files), err=True)
+    if diagnostics and not exit_zero:
+        sys.exit(EXIT_FOUND)
+
+
+def _package_for(filename: str | None) -> str | None:
+    from signallint.sources import package_of
+
+    return package_of(filename) if filename else None
+
+
+def _summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
+    checked = f"{files} file{'s' if files != 1 else ''} checked"
+    if not diagnostics:
+        return f"All checks passed ({checked})."
+    count = len(diagnostics)
+    with_problems = len({d.path for d in diagnostics})
+    return (
+        f"Found {count} problem{'s' if count != 1 else ''} in {with_problems} "
+        f"file{'s' if with_problems != 1 else ''} ({checked})."
+    )
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Explain a rule: what it finds, why it matters, and an example."""
+    from signallint.explain import render_rule
+    from signallint.rules import rule_by_name_or_code
+
+    found = rule_by_name_or_code(code)
+    if found is None:
+        _fail(f"unknown rule: {code} (run `signallint rules` for the list)")
+        return
+    click.echo(render_rule(found))
+
+
+@main.command("rules")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text"
+)
+def list_rules(output_format: str) -> None:
+    """List every rule: code, name, fix availability and summary."""
+    from signallint.explain import rules_json, rules_markdown, rules_text
+
+    render = {"text": rules_text, "json": rules_json, "markdown": rules_markdown}[output_format]
+    click.echo(render(), nl=False)
+
+
+@main.command()
+@click.option("--django-version", metavar="X.Y", help="Django version (default: newest).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+def signals(django_version: str | None, output_format: str) -> None:
+    """Print the catalogue of Django's built-in signals and what each one sends."""
+    from signallint.explain import signals_json, signals_text
+
+    version = catalogue.NEWEST_VERSION
+    if django_version is not None:
+        try:
+            version = parse_django_version(django_version, "--django-version")
+        except ConfigError as error:
+            _fail(str(error))
+    render = signals_json if output_format == "json" else signals_text
+    click.echo(render(version), nl=False)
+
+
+@main.command("show-settings")
+@click.argument("path", required=False, default=".", type=click.Path())
+@click.option("--config", type=click.Path(dir_okay=False), help="Read this pyproject.toml.")
+def show_settings(path: str, config: str | None) -> None:
+    """Print the effective settings for PATH and why each rule is on or off."""
+    from signallint.engine import enabled_rules
+    from signallint.rules import all_rules
+
+    settings = build_settings(config, path)
+    on = {r.code for r in enabled_rules(settings)}
+    click.echo(f"config: {settings.config_path or '(none found; defaults)'}")
+    click.echo(
+        f"django-version: {catalogue.format_version(settings.django_version)}"
+        f" ({settings.django_version_source})"
+    )
+    click.echo(f"select: {', '.join(settings.select + settings.extend_select)}")
+    click.echo(f"ignore: {', '.join(settings.ignore) or '(none)'}")
+    click.echo(f"exclude: {', '.join(settings.excludes)}")
+    for found in all_rules():
+        if found.code in on:
+            state = "on"
+        elif not found.applies_to(settings.django_version):
+            state = f"off (applies to Django {found.versions_text})"
+        else:
+            state = "off (not selected, or ignored)"
+        click.echo(f"{found.code} {found.name}: {state}")
+
+
+def _json_dump(value: object) -> str:
+    return json.dumps(value, indent=2) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(prog_name=os.path.basename(sys.argv[0]))

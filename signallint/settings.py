@@ -1,0 +1,220 @@
+"""Settings: the only place that reads ``[tool.signallint]`` and merges command-line overrides.
+
+The core receives a frozen :class:`Settings` and never reads configuration itself.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from signallint import catalogue
+from signallint.catalogue import Version
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+DEFAULT_EXCLUDES: tuple[str, ...] = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".env",
+    "env",
+    "__pypackages__",
+    "build",
+    "dist",
+    "node_modules",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    ".eggs",
+    "*.egg-info",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    ".signallint_cache",
+)
+
+OUTPUT_FORMATS = ("text", "json")
+
+
+class ConfigError(Exception):
+    """Unusable configuration: reported on one line, exit status 2."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: tuple[str, ...] = ("SIG",)
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDES
+    extend_exclude: tuple[str, ...] = ()
+    django_version: Version = catalogue.NEWEST_VERSION
+    # Where ``django_version`` came from, for ``show-settings`` and the stderr notice.
+    django_version_source: str = "default (newest supported)"
+    output_format: str = "text"
+    config_path: str | None = None
+    project_root: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def excludes(self) -> tuple[str, ...]:
+        return self.exclude + self.extend_exclude
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        given = {key: value for key, value in overrides.items() if value is not None}
+        return replace(self, **given)
+
+
+def known_code_prefix(prefix: str) -> bool:
+    from signallint.rules import all_codes
+
+    return prefix == "ALL" or any(code.startswith(prefix) for code in all_codes())
+
+
+def _codes(key: str, value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [part for part in value.replace(",", " ").split() if part]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"`{key}` must be a list of rule codes")
+    codes = tuple(item.strip().upper() for item in value)
+    for code in codes:
+        if not known_code_prefix(code):
+            raise ConfigError(f"`{key}` names an unknown rule code: {code}")
+    return codes
+
+
+def _strings(key: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"`{key}` must be a list of strings")
+    return tuple(value)
+
+
+def parse_codes(key: str, text: str | None) -> tuple[str, ...] | None:
+    """A comma-separated code list from the command line."""
+    return None if text is None else _codes(key, text)
+
+
+def parse_django_version(text: str, origin: str) -> Version:
+    try:
+        version = catalogue.parse_version(text)
+    except ValueError as error:
+        raise ConfigError(f"{origin}: {error}") from None
+    return version
+
+
+KNOWN_KEYS = frozenset(
+    {
+        "select",
+        "extend-select",
+        "ignore",
+        "per-file-ignores",
+        "exclude",
+        "extend-exclude",
+        "django-version",
+        "output-format",
+    }
+)
+
+
+def settings_from_table(table: Mapping[str, Any], config_path: str | None = None) -> Settings:
+    """Build settings from a ``[tool.signallint]`` table; raise ConfigError on bad input."""
+    origin = config_path or "[tool.signallint]"
+    unknown = sorted(set(table) - KNOWN_KEYS)
+    if unknown:
+        raise ConfigError(f"{origin}: unknown key `{unknown[0]}` in [tool.signallint]")
+    settings = Settings(config_path=config_path)
+    if config_path is not None:
+        settings = replace(settings, project_root=os.path.dirname(config_path))
+    changes: dict[str, Any] = {}
+    if "select" in table:
+        changes["select"] = _codes("select", table["select"])
+    if "extend-select" in table:
+        changes["extend_select"] = _codes("extend-select", table["extend-select"])
+    if "ignore" in table:
+        changes["ignore"] = _codes("ignore", table["ignore"])
+    if "exclude" in table:
+        changes["exclude"] = _strings("exclude", table["exclude"])
+    if "extend-exclude" in table:
+        changes["extend_exclude"] = _strings("extend-exclude", table["extend-exclude"])
+    if "per-file-ignores" in table:
+        value = table["per-file-ignores"]
+        if not isinstance(value, dict):
+            raise ConfigError(f"{origin}: `per-file-ignores` must be a table of pattern = [codes]")
+        changes["per_file_ignores"] = tuple(
+            (pattern, _codes(f"per-file-ignores.{pattern}", codes))
+            for pattern, codes in value.items()
+        )
+    if "django-version" in table:
+        value = table["django-version"]
+        if not isinstance(value, str):
+            raise ConfigError(f'{origin}: `django-version` must be a string such as "5.2"')
+        changes["django_version"] = parse_django_version(value, origin)
+        changes["django_version_source"] = f"django-version in {origin}"
+    if "output-format" in table:
+        value = table["output-format"]
+        if value not in OUTPUT_FORMATS:
+            raise ConfigError(
+                f"{origin}: `output-format` must be one of {', '.join(OUTPUT_FORMATS)}"
+            )
+        changes["output_format"] = value
+    return replace(settings, **changes)
+
+
+def find_config(start: str) -> str | None:
+    """The nearest ``pyproject.toml`` at or above ``start`` with a [tool.signallint] table."""
+    directory = os.path.abspath(start)
+    if os.path.isfile(directory):
+        directory = os.path.dirname(directory)
+    while True:
+        candidate = os.path.join(directory, "pyproject.toml")
+        if os.path.isfile(candidate) and "signallint" in _read_tool_tables(candidate):
+            return candidate
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
+def _read_tool_tables(path: str) -> Mapping[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+    tool = data.get("tool", {})
+    return tool if isinstance(tool, dict) else {}
+
+
+def load_settings(config_path: str | None = None, start: str = ".") -> Settings:
+    """Settings from an explicit config file, or from the nearest pyproject.toml."""
+    path = config_path or find_config(start)
+    if path is None:
+        return Settings()
+    table = _read_tool_tables(path).get("signallint", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.signallint] must be a table")
+    return settings_from_table(table, os.path.abspath(path))
+
+
+def rule_enabled(code: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
+    """The most specific matching prefix decides; on a tie, ignore wins."""
+
+    def best(prefixes: Iterable[str]) -> int:
+        lengths = [
+            0 if p == "ALL" else len(p) for p in prefixes if p == "ALL" or code.startswith(p)
+        ]
+        return max(lengths, default=-1)
+
+    chosen = best(select)
+    return chosen >= 0 and chosen > best(ignore)
