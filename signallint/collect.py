@@ -52,9 +52,16 @@ class _FunctionSite:
 
 
 class FactCollector(ScopeBuilder):
-    def __init__(self, path: str, module: cst.Module, package: str | None = None):
+    def __init__(
+        self,
+        path: str,
+        module: cst.Module,
+        package: str | None = None,
+        module_name: str | None = None,
+    ):
         super().__init__(package, catalogue.module_has_name)
         self.path = path
+        self.module_name = module_name
         self.module = module
         self._names_stack: list[str] = []
         self._functions: dict[cst.CSTNode, _FunctionSite] = {}
@@ -120,7 +127,12 @@ class FactCollector(ScopeBuilder):
     def facts(self) -> ModuleFacts:
         refs = self._module_name_refs()
         connections = self._connections()
-        return ModuleFacts(self.path, tuple(connections), tuple(refs))
+        return ModuleFacts(
+            self.path,
+            self.module_name,
+            connections=tuple(connections),
+            module_name_refs=tuple(refs),
+        )
 
     def _ensure_positions(self) -> None:
         if not self._positions:
@@ -398,7 +410,9 @@ def _has_decorator(function: cst.FunctionDef, name: str) -> bool:
     return any(dotted_name(d.decorator) == name for d in function.decorators)
 
 
-def collect(path: str, module: cst.Module, package: str | None = None) -> ModuleFacts:
-    collector = FactCollector(path, module, package)
+def collect(
+    path: str, module: cst.Module, package: str | None = None, module_name: str | None = None
+) -> ModuleFacts:
+    collector = FactCollector(path, module, package, module_name)
     module.visit(collector)
     return collector.facts()

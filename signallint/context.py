@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from signallint import catalogue
 from signallint.catalogue import SignalSpec, Version
-from signallint.facts import SignalUse
+from signallint.facts import ProjectFacts, SignalUse
 from signallint.settings import Settings
 
 
@@ -18,7 +18,7 @@ class RuleContext:
     signals: Mapping[str, SignalSpec]
 
     @classmethod
-    def for_settings(cls, settings: Settings) -> RuleContext:
+    def for_project(cls, settings: Settings, project: ProjectFacts) -> RuleContext:
         return cls(settings, catalogue.signals_by_qualified_name(settings.django_version))
 
     @property

@@ -1,21 +1,23 @@
 """Orchestration: paths → files → facts → rules → diagnostics.
 
 Each file goes through the cheapest test that can rule it out first: its bytes must
-contain a needle of the prefilter before it is decoded, parsed and walked.
+contain a needle of the prefilter before it is decoded, parsed and walked. Rules run once
+every file's facts are known, because what a module does with a project's own signal
+depends on other modules (where the signal is defined, what its ``send()`` calls pass).
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from signallint import sources
 from signallint.context import RuleContext
 from signallint.diagnostics import Diagnostic
-from signallint.facts import ModuleFacts, Problem
-from signallint.rules import Rule, all_rules, name_of
+from signallint.facts import ModuleFacts, Problem, ProjectFacts, Span
+from signallint.rules import Rule, Scope, all_rules, name_of
 from signallint.settings import Settings, rule_enabled
 from signallint.suppression import NoqaLines, ignored_by_path, is_suppressed
 
@@ -28,7 +30,9 @@ class RunResult:
 
 
 @dataclass(frozen=True)
-class _Analysis:
+class Analysis:
+    """One file's facts, and its text when it was decoded (for ``# noqa``)."""
+
     facts: ModuleFacts
     text: str | None
 
@@ -44,57 +48,93 @@ def enabled_rules(settings: Settings) -> tuple[Rule, ...]:
     )
 
 
-def analyse(path: str, data: bytes, package: str | None, prefilter: bool = True) -> _Analysis:
+def analyse(
+    path: str,
+    data: bytes,
+    package: str | None = None,
+    module_name: str | None = None,
+    prefilter: bool = True,
+) -> Analysis:
     """Facts for one file's bytes; problems (bad bytes, bad syntax) become facts too."""
     if prefilter and not sources.may_matter(data):
-        return _Analysis(ModuleFacts(path), None)
+        return Analysis(ModuleFacts(path, module_name), None)
     decoded = sources.decode(data)
     if isinstance(decoded, Problem):
-        return _Analysis(ModuleFacts(path, problems=(decoded,)), None)
+        return Analysis(ModuleFacts(path, module_name, problems=(decoded,)), None)
     module = sources.parse(decoded.text)
     if isinstance(module, Problem):
-        return _Analysis(ModuleFacts(path, problems=(module,)), decoded.text)
+        return Analysis(ModuleFacts(path, module_name, problems=(module,)), decoded.text)
     from signallint.collect import collect
 
     try:
-        facts = collect(path, module, package)
+        facts = collect(path, module, package, module_name)
     except RecursionError:
         problem = Problem(sources.UNPARSABLE, "cannot analyse file: it is nested too deeply")
-        facts = ModuleFacts(path, problems=(problem,))
-    return _Analysis(facts, decoded.text)
+        facts = ModuleFacts(path, module_name, problems=(problem,))
+    return Analysis(facts, decoded.text)
 
 
-def diagnose(analysis: _Analysis, rules: Sequence[Rule], context: RuleContext) -> list[Diagnostic]:
-    facts = analysis.facts
-    found: dict[tuple[str, int, int, str], Diagnostic] = {}
-    settings = context.settings
+def analyse_file(path: str, problem: Problem | None = None) -> Analysis:
+    if problem is None:
+        data = sources.read_bytes(path)
+        if not isinstance(data, Problem):
+            return analyse(path, data, sources.package_of(path), sources.module_name_of(path))
+        problem = data
+    return Analysis(ModuleFacts(path, problems=(problem,)), None)
 
-    def keep(code: str) -> bool:
-        return rule_enabled(code, settings.select + settings.extend_select, settings.ignore)
 
-    for problem in facts.problems:
-        if keep(problem.code):
-            diagnostic = Diagnostic(
-                facts.path, problem.code, name_of(problem.code), problem.message, problem.span
-            )
-            found[(diagnostic.code, diagnostic.line, diagnostic.col, diagnostic.message)] = (
-                diagnostic
-            )
+def run_rules(
+    analyses: Sequence[Analysis], settings: Settings, *, suppress: bool = True
+) -> list[Diagnostic]:
+    """Every enabled rule over every file's facts, then ``# noqa`` and per-file ignores.
+
+    ``suppress=False`` leaves suppression and problem selection to the caller (flake8).
+    """
+    project = ProjectFacts(tuple(analysis.facts for analysis in analyses))
+    context = RuleContext.for_project(settings, project)
+    rules = enabled_rules(settings)
+    select = settings.select + settings.extend_select
+    found: dict[tuple[str, str, int, int, str], Diagnostic] = {}
+
+    def add(path: str, code: str, name: str, span: Span, message: str) -> None:
+        found.setdefault(
+            (path, code, span.line, span.col, message), Diagnostic(path, code, name, message, span)
+        )
+
+    for facts in project.modules:
+        for problem in facts.problems:
+            if not suppress or rule_enabled(problem.code, select, settings.ignore):
+                add(facts.path, problem.code, name_of(problem.code), problem.span, problem.message)
+        for rule in rules:
+            if rule.scope is Scope.MODULE:
+                for span, message in rule.check(facts, context):
+                    add(facts.path, rule.code, rule.name, span, message)
     for rule in rules:
-        for span, message in rule.check(facts, context):
-            diagnostic = Diagnostic(facts.path, rule.code, rule.name, message, span)
-            found.setdefault((rule.code, span.line, span.col, message), diagnostic)
-    if not found:
-        return []
-    noqa = NoqaLines(analysis.text) if analysis.text is not None else None
+        if rule.scope is Scope.PROJECT:
+            for path, span, message in rule.check_project(project, context):
+                add(path, rule.code, rule.name, span, message)
+    diagnostics = list(found.values())
+    if suppress:
+        texts = {a.facts.path: a.text for a in analyses if a.text is not None}
+        diagnostics = _unsuppressed(diagnostics, texts, settings)
+    return sorted(diagnostics, key=Diagnostic.sort_key)
+
+
+def _unsuppressed(
+    diagnostics: Iterable[Diagnostic], texts: Mapping[str, str], settings: Settings
+) -> list[Diagnostic]:
+    noqa: dict[str, NoqaLines] = {}
     kept = []
-    for diagnostic in found.values():
+    for diagnostic in diagnostics:
         if ignored_by_path(diagnostic.code, diagnostic.path, settings.per_file_ignores):
             continue
-        if noqa is not None and is_suppressed(diagnostic.code, noqa.text_for(diagnostic.line)):
-            continue
+        text = texts.get(diagnostic.path)
+        if text is not None:
+            lines = noqa.setdefault(diagnostic.path, NoqaLines(text))
+            if is_suppressed(diagnostic.code, lines.text_for(diagnostic.line)):
+                continue
         kept.append(diagnostic)
-    return sorted(kept, key=Diagnostic.sort_key)
+    return kept
 
 
 def check_source(
@@ -107,31 +147,22 @@ def check_source(
     """Check one module's source. ``package`` places it for relative imports."""
     settings = settings or Settings()
     data = source.encode("utf-8") if isinstance(source, str) else source
-    context = RuleContext.for_settings(settings)
-    return diagnose(analyse(path, data, package), enabled_rules(settings), context)
+    module_name = None
+    if package is not None:
+        stem = os.path.splitext(os.path.basename(path))[0]
+        module_name = package if stem == "__init__" else f"{package}.{stem}"
+    return run_rules([analyse(path, data, package, module_name)], settings)
 
 
 def check_paths(paths: Iterable[str], settings: Settings | None = None) -> RunResult:
     """Check every Python file under ``paths``."""
     settings = settings or Settings()
-    context = RuleContext.for_settings(settings)
-    rules = enabled_rules(settings)
-    result = RunResult()
-    for path, problem in discover(paths, settings.excludes):
-        result.files_seen += 1
-        if problem is not None:
-            analysis = _Analysis(ModuleFacts(path, problems=(problem,)), None)
-        else:
-            data = sources.read_bytes(path)
-            if isinstance(data, Problem):
-                analysis = _Analysis(ModuleFacts(path, problems=(data,)), None)
-            else:
-                analysis = analyse(path, data, sources.package_of(path))
-        if analysis.text is not None:
-            result.files_analysed += 1
-        result.diagnostics.extend(diagnose(analysis, rules, context))
-    result.diagnostics.sort(key=Diagnostic.sort_key)
-    return result
+    analyses = [analyse_file(path, problem) for path, problem in discover(paths, settings.excludes)]
+    return RunResult(
+        diagnostics=run_rules(analyses, settings),
+        files_seen=len(analyses),
+        files_analysed=sum(1 for a in analyses if a.text is not None),
+    )
 
 
 def _excluded(path: str, patterns: Sequence[str]) -> bool:

@@ -141,7 +141,16 @@ class Problem:
 @dataclass(frozen=True, slots=True)
 class ModuleFacts:
     path: str
+    # The dotted module name, when the file sits in a package tree (``__init__.py`` files).
+    module: str | None = None
     connections: tuple[Connection, ...] = ()
     module_name_refs: tuple[ModuleNameRef, ...] = ()
     # Problems that kept the module from being analysed (syntax error, bad bytes).
     problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectFacts:
+    """Everything collected from every checked file, for rules that need the whole project."""
+
+    modules: tuple[ModuleFacts, ...]

@@ -109,3 +109,12 @@ def _package_of_directory(directory: str) -> str | None:
 def package_of(path: str) -> str | None:
     """The package a module file belongs to (for relative imports), or None."""
     return _package_of_directory(os.path.dirname(os.path.abspath(path)))
+
+
+def module_name_of(path: str) -> str | None:
+    """The dotted module name of a file inside a package tree, or None."""
+    package = package_of(path)
+    stem = os.path.splitext(os.path.basename(path))[0]
+    if package is None:
+        return stem if stem.isidentifier() else None
+    return package if stem == "__init__" else f"{package}.{stem}"

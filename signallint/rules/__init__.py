@@ -12,16 +12,19 @@ import importlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from signallint.catalogue import Version, format_version, in_range
-from signallint.facts import ModuleFacts, Span
+from signallint.facts import ModuleFacts, ProjectFacts, Span
 
 if TYPE_CHECKING:
     from signallint.context import RuleContext
 
 Finding = tuple[Span, str]
+# A project rule says which file each finding belongs to.
+ProjectFinding = tuple[str, Span, str]
 ModuleCheck = Callable[[ModuleFacts, "RuleContext"], Iterable[Finding]]
+ProjectCheck = Callable[[ProjectFacts, "RuleContext"], Iterable[ProjectFinding]]
 
 # Listed by hand so that ``grep`` finds every rule; a test checks nothing is missing.
 RULE_MODULES = (
@@ -32,6 +35,13 @@ RULE_MODULES = (
     "sig102_signal_from_wrong_module",
     "sig103_bad_receiver_import",
 )
+
+
+class Scope(str, Enum):
+    """What a rule needs to see: one module, or every module of the project (CLI only)."""
+
+    MODULE = "module"
+    PROJECT = "project"
 
 
 class Fix(str, Enum):
@@ -45,8 +55,9 @@ class Rule:
     code: str
     name: str
     summary: str
-    check: ModuleCheck
+    function: Callable[..., Iterable[Any]]
     module: str
+    scope: Scope = Scope.MODULE
     fix: Fix = Fix.NONE
     default_enabled: bool = True
     # The Django versions the rule applies to (half-open), as in the catalogue.
@@ -54,10 +65,20 @@ class Rule:
     until: Version | None = None
 
     @property
+    def check(self) -> ModuleCheck:
+        assert self.scope is Scope.MODULE, self.code
+        return cast(ModuleCheck, self.function)
+
+    @property
+    def check_project(self) -> ProjectCheck:
+        assert self.scope is Scope.PROJECT, self.code
+        return cast(ProjectCheck, self.function)
+
+    @property
     def doc(self) -> str:
         import inspect
 
-        return inspect.cleandoc(self.check.__doc__ or "")
+        return inspect.cleandoc(self.function.__doc__ or "")
 
     def applies_to(self, version: Version) -> bool:
         return in_range(version, self.since, self.until)
@@ -81,6 +102,36 @@ PROBLEM_CODES = {
 _REGISTRY: dict[str, Rule] = {}
 
 
+def _register(
+    scope: Scope,
+    code: str,
+    name: str,
+    summary: str,
+    fix: Fix,
+    default_enabled: bool,
+    since: Version | None,
+    until: Version | None,
+) -> Callable[[Callable[..., Iterable[Any]]], Any]:
+    def register(function: Callable[..., Iterable[Any]]) -> Callable[..., Iterable[Any]]:
+        if code in _REGISTRY or code in PROBLEM_CODES:
+            raise ValueError(f"rule code {code} registered twice")
+        _REGISTRY[code] = Rule(
+            code,
+            name,
+            summary,
+            function,
+            function.__module__,
+            scope,
+            fix,
+            default_enabled,
+            since,
+            until,
+        )
+        return function
+
+    return register
+
+
 def rule(
     code: str,
     name: str,
@@ -91,15 +142,22 @@ def rule(
     since: Version | None = None,
     until: Version | None = None,
 ) -> Callable[[ModuleCheck], ModuleCheck]:
-    def register(check: ModuleCheck) -> ModuleCheck:
-        if code in _REGISTRY or code in PROBLEM_CODES:
-            raise ValueError(f"rule code {code} registered twice")
-        _REGISTRY[code] = Rule(
-            code, name, summary, check, check.__module__, fix, default_enabled, since, until
-        )
-        return check
+    """Register a module rule: a function of one module's facts."""
+    return _register(Scope.MODULE, code, name, summary, fix, default_enabled, since, until)
 
-    return register
+
+def project_rule(
+    code: str,
+    name: str,
+    summary: str,
+    *,
+    fix: Fix = Fix.NONE,
+    default_enabled: bool = True,
+    since: Version | None = None,
+    until: Version | None = None,
+) -> Callable[[ProjectCheck], ProjectCheck]:
+    """Register a project rule: a function of every module's facts (CLI only)."""
+    return _register(Scope.PROJECT, code, name, summary, fix, default_enabled, since, until)
 
 
 @functools.cache
