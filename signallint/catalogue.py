@@ -68,10 +68,17 @@ class SignalSpec:
     since: Version | None = None
     until: Version | None = None
     note: str = ""
+    # False when the keywords are not all known (a project signal sent with ``**data``, or
+    # never sent where we can see): rules then cannot say a keyword is never sent.
+    kwargs_known: bool = True
+    # The PyPI distribution that defines the signal (signallint/thirdparty.py has others).
+    package: str = "django"
+    # Third-party records: the package versions whose source was read, e.g. "65.0-65.3".
+    verified: str = ""
 
     @property
     def qualified_name(self) -> str:
-        return f"{self.module}.{self.name}"
+        return f"{self.module}.{self.name}" if self.module else self.name
 
     def exists_in(self, version: Version) -> bool:
         return in_range(version, self.since, self.until)

@@ -9,7 +9,8 @@ merely mentions "signal" costs a parse and one walk.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -21,11 +22,17 @@ from signallint.facts import (
     Connection,
     ConnectionStyle,
     FunctionFact,
+    ModelClass,
     ModuleFacts,
     ModuleNameRef,
     Param,
     ParamKind,
     ReceiverKind,
+    SaveCall,
+    SendCall,
+    Sender,
+    SendMethod,
+    SignalDef,
     SignalUse,
     Span,
 )
@@ -39,6 +46,12 @@ from signallint.names import (
 )
 
 CONNECTION_METHODS = {"connect": ConnectionStyle.CONNECT, "disconnect": ConnectionStyle.DISCONNECT}
+SEND_METHODS = {method.value: method for method in SendMethod}
+SIGNAL_CLASSES = {
+    "django.dispatch.Signal": False,
+    "django.dispatch.dispatcher.Signal": False,
+    "django.db.models.signals.ModelSignal": True,
+}
 RECEIVER_DECORATORS = frozenset(f"{module}.receiver" for module in catalogue.RECEIVER_MODULES)
 PARTIAL_CALLABLES = frozenset({"functools.partial", "functools.partialmethod"})
 
@@ -69,6 +82,11 @@ class FactCollector(ScopeBuilder):
         self._decorated: list[tuple[cst.FunctionDef, Scope]] = []
         self._import_froms: list[tuple[cst.ImportFrom, str]] = []
         self._attributes: list[tuple[cst.Attribute, Scope]] = []
+        self._sends: list[tuple[cst.Call, Scope]] = []
+        self._signal_calls: list[tuple[cst.Call, Scope]] = []
+        self._assigned_names: dict[cst.Call, str] = {}
+        self._signal_targets: dict[cst.CSTNode, cst.Call] = {}
+        self._classes: list[tuple[cst.ClassDef, str]] = []
         self._positions: Mapping[cst.CSTNode, CodeRange] = {}
 
     # -- the pass ---------------------------------------------------------------
@@ -97,14 +115,31 @@ class FactCollector(ScopeBuilder):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         super().visit_ClassDef(node)
         self._names_stack.append(node.name.value)
+        self._classes.append((node, ".".join(self._names_stack)))
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self._names_stack.pop()
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value in CONNECTION_METHODS:
-            self._calls.append((node, self.scope))
+        if isinstance(func, cst.Attribute):
+            if func.attr.value in CONNECTION_METHODS:
+                self._calls.append((node, self.scope))
+            elif func.attr.value in SEND_METHODS:
+                self._sends.append((node, self.scope))
+        callee = (
+            func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+        )
+        if callee in ("Signal", "ModelSignal"):
+            self._signal_calls.append((node, self.scope))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        super().visit_Assign(node)
+        if isinstance(node.value, cst.Call) and len(node.targets) == 1:
+            target = node.targets[0].target
+            if isinstance(target, cst.Name):
+                self._assigned_names[node.value] = target.value
+                self._signal_targets[target] = node.value
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         super().visit_ImportFrom(node)
@@ -125,14 +160,95 @@ class FactCollector(ScopeBuilder):
     # -- facts ------------------------------------------------------------------
 
     def facts(self) -> ModuleFacts:
-        refs = self._module_name_refs()
-        connections = self._connections()
         return ModuleFacts(
             self.path,
             self.module_name,
-            connections=tuple(connections),
-            module_name_refs=tuple(refs),
+            connections=tuple(self._connections()),
+            module_name_refs=tuple(self._module_name_refs()),
+            signal_defs=tuple(self._signal_defs()),
+            send_calls=tuple(self._send_calls()),
+            model_classes=tuple(self._model_classes()),
         )
+
+    def _qualify(self, dotted: str) -> str:
+        return f"{self.module_name}.{dotted}" if self.module_name else dotted
+
+    def _signal_defs(self) -> list[SignalDef]:
+        found = []
+        for call, scope in self._signal_calls:
+            model_signal = self._signal_class(call, scope)
+            if model_signal is None:
+                continue
+            name = self._assigned_names.get(call)
+            qualified = None
+            if name is not None and scope.kind is ScopeKind.MODULE:
+                qualified = self._qualify(name)
+            elif name is not None and scope.kind is ScopeKind.CLASS and not scope.in_function:
+                owner = scope.node
+                assert isinstance(owner, cst.ClassDef)
+                qualified = self._qualify(f"{self._class_path(owner)}.{name}")
+            providing = next(
+                (a for a in self._arguments(call.args) if a.keyword == "providing_args"), None
+            )
+            sent_locally = (
+                name is not None
+                and scope.in_function
+                and any(
+                    isinstance(send.func, cst.Attribute)
+                    and isinstance(send.func.value, cst.Name)
+                    and send.func.value.value == name
+                    and _within(send_scope, scope)
+                    for send, send_scope in self._sends
+                )
+            )
+            found.append(
+                SignalDef(
+                    qualified,
+                    model_signal,
+                    scope.in_function,
+                    providing,
+                    self.span(call),
+                    sent_locally,
+                )
+            )
+        return found
+
+    def _signal_class(self, call: cst.Call, scope: Scope) -> bool | None:
+        """For a call of Django's Signal class: whether it is a ModelSignal; else None."""
+        kinds = {
+            SIGNAL_CLASSES[name]
+            for name in self.resolve_expression(call.func, scope)
+            if name in SIGNAL_CLASSES
+        }
+        return kinds.pop() if len(kinds) == 1 else None
+
+    def _class_path(self, node: cst.ClassDef) -> str:
+        return next(path for class_def, path in self._classes if class_def is node)
+
+    def _send_calls(self) -> list[SendCall]:
+        found = []
+        for call, scope in self._sends:
+            assert isinstance(call.func, cst.Attribute)
+            [use] = self._signal_uses(call.func.value, scope, allow_lists=False)
+            if not use.candidates:
+                continue
+            found.append(
+                SendCall(
+                    use,
+                    SEND_METHODS[call.func.attr.value],
+                    self._arguments(call.args),
+                    self.span(call),
+                )
+            )
+        return found
+
+    def _model_classes(self) -> list[ModelClass]:
+        found = []
+        for node, path in self._classes:
+            fields = _m2m_fields(node, self.module)
+            if fields:
+                found.append(ModelClass(self._qualify(path), fields, self.span(node.name)))
+        return found
 
     def _ensure_positions(self) -> None:
         if not self._positions:
@@ -172,8 +288,8 @@ class FactCollector(ScopeBuilder):
     def _connections(self) -> list[Connection]:
         found: list[Connection] = []
         for function, scope in self._decorated:
-            for decorator in function.decorators:
-                connection = self._decorator_connection(function, decorator, scope)
+            for index, decorator in enumerate(function.decorators):
+                connection = self._decorator_connection(function, index, decorator, scope)
                 if connection is not None:
                     found.append(connection)
         for call, scope in self._calls:
@@ -183,41 +299,62 @@ class FactCollector(ScopeBuilder):
         return found
 
     def _decorator_connection(
-        self, function: cst.FunctionDef, decorator: cst.Decorator, scope: Scope
+        self, function: cst.FunctionDef, index: int, decorator: cst.Decorator, scope: Scope
     ) -> Connection | None:
-        call = decorator.decorator
-        if not isinstance(call, cst.Call):
-            return None
-        if not self.resolve_expression(call.func, scope) & RECEIVER_DECORATORS:
-            return None
-        signal_arg = _argument(call.args, 0, "signal")
-        if signal_arg is None:
-            return None
+        expression = decorator.decorator
         site = self._functions[function]
         kind = ReceiverKind.METHOD if site.class_name else ReceiverKind.FUNCTION
+        if isinstance(expression, cst.Attribute) and expression.attr.value == "connect":
+            # ``@signal.connect``: Django's connect() returns None.
+            signals = self._signal_uses(expression.value, scope, allow_lists=False)
+            if not any(use.candidates for use in signals):
+                return None
+            style, sender = ConnectionStyle.CONNECT_DECORATOR, None
+            arguments: tuple[Argument, ...] = ()
+        elif isinstance(expression, cst.Call) and (
+            self.resolve_expression(expression.func, scope) & RECEIVER_DECORATORS
+        ):
+            signal_arg = _argument(expression.args, 0, "signal")
+            if signal_arg is None:
+                return None
+            signals = self._signal_uses(signal_arg.value, scope)
+            style, arguments = ConnectionStyle.DECORATOR, self._arguments(expression.args)
+            sender = self._sender(_keyword_argument(expression.args, "sender"), scope)
+        else:
+            return None
         return Connection(
-            style=ConnectionStyle.DECORATOR,
-            signals=self._signal_uses(signal_arg.value, scope),
+            style=style,
+            signals=signals,
             receiver_kind=kind,
             receiver_text=function.name.value,
             function=self._function_fact(site),
             bound=False,
-            arguments=self._arguments(call.args),
+            arguments=arguments,
             span=self.span(decorator),
             at_module_level=not scope.in_function,
+            sender=sender,
+            decorator_index=index,
+            receiver_escapes=site.nested and self._name_escapes(function.name.value, scope, 1),
         )
 
     def _call_connection(self, call: cst.Call, scope: Scope) -> Connection | None:
         assert isinstance(call.func, cst.Attribute)
-        signals = self._signal_uses(call.func.value, scope)
+        signals = self._signal_uses(call.func.value, scope, allow_lists=False)
         if not any(use.candidates for use in signals):
             return None
         style = CONNECTION_METHODS[call.func.attr.value]
         receiver_arg = _argument(call.args, 0, "receiver")
         kind, function, bound, text = ReceiverKind.UNKNOWN, None, False, ""
+        escapes = False
         if receiver_arg is not None:
             text = self.module.code_for_node(receiver_arg.value)
             kind, function, bound = self._receiver(receiver_arg.value, scope)
+            if (
+                function is not None
+                and function.nested
+                and isinstance(receiver_arg.value, cst.Name)
+            ):
+                escapes = self._name_escapes(receiver_arg.value.value, scope, 2)
         return Connection(
             style=style,
             signals=signals,
@@ -228,22 +365,85 @@ class FactCollector(ScopeBuilder):
             arguments=self._arguments(call.args),
             span=self.span(call),
             at_module_level=not scope.in_function,
+            sender=self._sender(_argument(call.args, 1, "sender"), scope),
+            receiver_escapes=escapes,
         )
 
-    def _signal_uses(self, expression: cst.BaseExpression, scope: Scope) -> tuple[SignalUse, ...]:
+    def _name_escapes(self, name: str, scope: Scope, expected_uses: int) -> bool:
+        """Whether ``name`` appears in its function more often than its def and connection.
+
+        A closure that is stored, returned or passed anywhere else may outlive the call.
+        """
+        current: Scope | None = scope
+        while current is not None and current.kind is not ScopeKind.FUNCTION:
+            current = current.parent
+        if current is None or current.node is None:
+            return True
+        code = self.module.code_for_node(current.node)
+        return len(re.findall(rf"\b{re.escape(name)}\b", code)) > expected_uses
+
+    def _sender(self, arg: cst.Arg | None, scope: Scope) -> Sender | None:
+        if arg is None:
+            return None
+        value = arg.value
+        literal = None
+        if isinstance(value, cst.SimpleString):
+            evaluated = value.evaluated_value
+            literal = evaluated if isinstance(evaluated, str) else None
+        return Sender(
+            self.module.code_for_node(value),
+            self.span(value),
+            literal,
+            self._class_names(value, scope),
+        )
+
+    def _class_names(self, expression: cst.BaseExpression, scope: Scope) -> frozenset[str]:
+        """Qualified names of a class reference, the module's own classes included."""
+        if isinstance(expression, cst.Name):
+            binding = self.single_binding(expression.value, scope, (BindingKind.CLASS,))
+            if binding is not None and isinstance(binding.node, cst.ClassDef):
+                return frozenset({self._qualify(self._class_path(binding.node))})
+        return self.resolve_expression(expression, scope)
+
+    def _signal_uses(
+        self, expression: cst.BaseExpression, scope: Scope, allow_lists: bool = True
+    ) -> tuple[SignalUse, ...]:
         elements: Sequence[cst.BaseExpression]
-        if isinstance(expression, (cst.List, cst.Tuple)):
+        if allow_lists and isinstance(expression, (cst.List, cst.Tuple)):
             elements = [element.value for element in expression.elements]
         else:
             elements = [expression]
         return tuple(
             SignalUse(
-                self.resolve_expression(element, scope),
+                self._signal_names(element, scope),
                 self.module.code_for_node(element),
                 self.span(element),
             )
             for element in elements
         )
+
+    def _signal_names(self, expression: cst.BaseExpression, scope: Scope) -> frozenset[str]:
+        """Qualified names a signal expression may refer to, the module's own included."""
+        if isinstance(expression, cst.Name):
+            binding = self.single_binding(expression.value, scope, (BindingKind.OTHER,))
+            call = (
+                self._signal_targets.get(binding.node)
+                if binding is not None and binding.node is not None
+                else None
+            )
+            at_module_level = binding in self.module_scope.bindings.get(expression.value, [])
+            if (
+                call is not None
+                and at_module_level
+                and self._signal_class(call, self.module_scope) is not None
+            ):
+                return frozenset({self._qualify(expression.value)})
+        if isinstance(expression, cst.Attribute) and isinstance(expression.value, cst.Name):
+            binding = self.single_binding(expression.value.value, scope, (BindingKind.CLASS,))
+            if binding is not None and isinstance(binding.node, cst.ClassDef):
+                path = self._class_path(binding.node)
+                return frozenset({self._qualify(f"{path}.{expression.attr.value}")})
+        return self.resolve_expression(expression, scope)
 
     def _arguments(self, args: Sequence[cst.Arg]) -> tuple[Argument, ...]:
         return tuple(
@@ -331,7 +531,33 @@ class FactCollector(ScopeBuilder):
             nested=site.nested,
             decorators=tuple(self.module.code_for_node(d.decorator) for d in node.decorators),
             span=self.span(node.name),
+            saves=tuple(self._saves(node)),
+            disconnects="disconnect(" in self.module.code_for_node(node.body),
         )
+
+    def _saves(self, node: cst.FunctionDef) -> Iterator[SaveCall]:
+        body = node.body
+        if not isinstance(body, cst.IndentedBlock):
+            return
+        for statement in body.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                call = small.value if isinstance(small, cst.Expr) else None
+                if (
+                    isinstance(call, cst.Call)
+                    and isinstance(call.func, cst.Attribute)
+                    and call.func.attr.value == "save"
+                    and isinstance(call.func.value, cst.Name)
+                ):
+                    yield SaveCall(
+                        call.func.value.value,
+                        self.span(call),
+                        any(
+                            a.keyword is not None and a.keyword.value == "update_fields"
+                            for a in call.args
+                        ),
+                    )
 
     def _lambda_fact(self, node: cst.Lambda, scope: Scope) -> FunctionFact:
         return FunctionFact(
@@ -356,6 +582,50 @@ def _argument(args: Sequence[cst.Arg], position: int, keyword: str) -> cst.Arg |
         if arg.keyword is not None and arg.keyword.value == keyword:
             return arg
     return None
+
+
+def _keyword_argument(args: Sequence[cst.Arg], keyword: str) -> cst.Arg | None:
+    return next((a for a in args if a.keyword is not None and a.keyword.value == keyword), None)
+
+
+def _within(inner: Scope, outer: Scope) -> bool:
+    current: Scope | None = inner
+    while current is not None:
+        if current is outer:
+            return True
+        current = current.parent
+    return False
+
+
+def _m2m_fields(node: cst.ClassDef, module: cst.Module) -> tuple[tuple[str, str | None], ...]:
+    """``name = ...ManyToManyField(..., through=X)`` in a class body: (name, X as text)."""
+    fields: list[tuple[str, str | None]] = []
+    body = node.body
+    if not isinstance(body, cst.IndentedBlock):
+        return ()
+    for statement in body.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+                continue
+            target, value = small.targets[0].target, small.value
+            if not isinstance(target, cst.Name) or not isinstance(value, cst.Call):
+                continue
+            callee = dotted_name(value.func)
+            if callee is None or callee.rsplit(".", 1)[-1] != "ManyToManyField":
+                continue
+            through = _keyword_argument(value.args, "through")
+            through_text = None
+            if through is not None:
+                through_value = through.value
+                if isinstance(through_value, cst.SimpleString):
+                    evaluated = through_value.evaluated_value
+                    through_text = evaluated if isinstance(evaluated, str) else None
+                else:
+                    through_text = module.code_for_node(through_value)
+            fields.append((target.value, through_text))
+    return tuple(fields)
 
 
 def _params(parameters: cst.Parameters, span: Callable[[cst.CSTNode], Span]) -> tuple[Param, ...]:

@@ -1,25 +1,46 @@
-"""What every rule may consult besides the facts: settings and the signal catalogue."""
+"""What every rule may consult besides the facts: settings and every known signal.
+
+Known signals are Django's built-ins (for the target version), the signals users declare
+in ``[tool.signallint.signals]``, and the project's own ``Signal()``s, whose keywords are
+learnt from the ``send()`` calls seen across the project.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from signallint import catalogue
-from signallint.catalogue import SignalSpec, Version
-from signallint.facts import ProjectFacts, SignalUse
+from signallint.catalogue import Kwarg, SignalSpec, Version
+from signallint.facts import ModelClass, ProjectFacts, SendCall, SignalDef, SignalUse
 from signallint.settings import Settings
 
 
 @dataclass(frozen=True)
 class RuleContext:
     settings: Settings
-    # Every importable qualified name of every signal that exists in the target version.
+    # Every qualified name of every signal known in the target version.
     signals: Mapping[str, SignalSpec]
+    # The project's classes with ManyToManyFields, by qualified name.
+    model_classes: Mapping[str, ModelClass] = field(default_factory=dict)
+    # Qualified names of the project's own signals (defined by a ``Signal()`` we saw).
+    project_signals: frozenset[str] = frozenset()
 
     @classmethod
     def for_project(cls, settings: Settings, project: ProjectFacts) -> RuleContext:
-        return cls(settings, catalogue.signals_by_qualified_name(settings.django_version))
+        signals: dict[str, SignalSpec] = dict(
+            catalogue.signals_by_qualified_name(settings.django_version)
+        )
+        for spec in settings.declared_signals:
+            signals[spec.qualified_name] = spec
+        defs = [d for m in project.modules for d in m.signal_defs if d.qualified_name]
+        sends = [s for m in project.modules for s in m.send_calls]
+        for definition in defs:
+            assert definition.qualified_name is not None
+            signals.setdefault(definition.qualified_name, learn_signal(definition, sends))
+        models = {c.qualified_name: c for m in project.modules for c in m.model_classes}
+        own = frozenset(d.qualified_name for d in defs if d.qualified_name)
+        return cls(settings, signals, models, own)
 
     @property
     def version(self) -> Version:
@@ -31,3 +52,36 @@ class RuleContext:
         if len(specs) != 1:
             return None
         return specs.pop()
+
+    def signals_of(self, uses: Sequence[SignalUse]) -> list[SignalSpec] | None:
+        """The signals of every use, or None unless each one is known."""
+        specs = [self.signal_of(use) for use in uses]
+        if not specs or any(spec is None for spec in specs):
+            return None
+        return [spec for spec in specs if spec is not None]
+
+
+def learn_signal(definition: SignalDef, sends: list[SendCall]) -> SignalSpec:
+    """A project signal's spec: the keywords its ``send()`` calls pass.
+
+    A keyword every call passes is always sent, one that only some pass is sometimes
+    sent. When a call passes ``**data``, or no call is seen, the keywords are not known.
+    """
+    assert definition.qualified_name is not None
+    module, _, name = definition.qualified_name.rpartition(".")
+    own = [s for s in sends if s.signal.candidates == {definition.qualified_name}]
+    keyword_sets = [s.keywords - {"sender"} for s in own]
+    always = frozenset.intersection(*keyword_sets) if keyword_sets else frozenset()
+    every = frozenset().union(*keyword_sets)
+    kwargs = tuple(Kwarg(k) for k in sorted(always)) + tuple(
+        Kwarg(k, always=False) for k in sorted(every - always)
+    )
+    return SignalSpec(
+        name=name,
+        module=module,
+        kwargs=kwargs,
+        sender="whatever its send() calls pass",
+        model_signal=definition.model_signal,
+        note="defined in this project",
+        kwargs_known=bool(own) and not any(s.passes_mapping for s in own),
+    )

@@ -61,6 +61,10 @@ class FunctionFact:
     # Decorators as written (dotted text), outermost first.
     decorators: tuple[str, ...]
     span: Span  # the function's name
+    # ``x.save()`` statements directly in the body (not under if/for/try/with).
+    saves: tuple[SaveCall, ...] = ()
+    # True when the body disconnects something (a common recursion guard).
+    disconnects: bool = False
 
     @property
     def accepts_var_keyword(self) -> bool:
@@ -80,6 +84,7 @@ class ConnectionStyle(str, Enum):
     DECORATOR = "decorator"  # @receiver(signal, ...)
     CONNECT = "connect"  # signal.connect(receiver, ...)
     DISCONNECT = "disconnect"  # signal.disconnect(receiver, ...)
+    CONNECT_DECORATOR = "connect-decorator"  # @signal.connect
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +106,27 @@ class Argument:
 
 
 @dataclass(frozen=True, slots=True)
+class Sender:
+    """The ``sender=`` of a connection, as written and as far as it can be resolved."""
+
+    text: str
+    span: Span
+    # The value when the sender is a string literal (a lazy "app_label.Model" reference).
+    literal: str | None = None
+    # Qualified names of the class it names (imports and the module's own classes).
+    candidates: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class SaveCall:
+    """``NAME.save(...)`` called as a statement directly in a function's body."""
+
+    target: str
+    span: Span
+    has_update_fields: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Connection:
     """A receiver connected (or disconnected) to one or more signals."""
 
@@ -116,6 +142,19 @@ class Connection:
     span: Span
     # True when the connection happens at import time (module level or class body).
     at_module_level: bool
+    sender: Sender | None = None
+    # For ``@receiver``: its index in the decorator list (0 is the outermost).
+    decorator_index: int = 0
+    # For a closure: whether its name is used anywhere else than in this connection
+    # (stored, returned, ...), which keeps it alive.
+    receiver_escapes: bool = False
+
+    def argument(self, keyword: str, position: int | None = None) -> Argument | None:
+        """The argument passed as ``keyword=`` or at ``position`` (counting the receiver)."""
+        positional = [a for a in self.arguments if a.keyword is None]
+        if position is not None and position < len(positional):
+            return positional[position]
+        return next((a for a in self.arguments if a.keyword == keyword), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +166,57 @@ class ModuleNameRef:
     name: str
     span: Span
     via_import: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SignalDef:
+    """``NAME = Signal()`` (or ``ModelSignal()``): a signal the project defines."""
+
+    # ``module.NAME`` or ``module.Class.NAME``; None when not bound to a plain name.
+    qualified_name: str | None
+    model_signal: bool
+    # Created inside a function: a new, unreachable object on every call.
+    in_function: bool
+    # The ``providing_args=`` argument, if given (removed in Django 4.0).
+    providing_args: Argument | None
+    span: Span
+    # Created in a function and sent from that same function under the same name.
+    sent_locally: bool = False
+
+
+class SendMethod(str, Enum):
+    SEND = "send"
+    SEND_ROBUST = "send_robust"
+    ASEND = "asend"
+    ASEND_ROBUST = "asend_robust"
+
+
+@dataclass(frozen=True, slots=True)
+class SendCall:
+    """``SIGNAL.send(sender, **named)`` and its variants."""
+
+    signal: SignalUse
+    method: SendMethod
+    arguments: tuple[Argument, ...]
+    span: Span
+
+    @property
+    def keywords(self) -> frozenset[str]:
+        return frozenset(a.keyword for a in self.arguments if a.keyword not in (None, "*", "**"))
+
+    @property
+    def passes_mapping(self) -> bool:
+        """True for ``send(sender, **data)``: the keywords are not all visible."""
+        return any(a.keyword == "**" for a in self.arguments)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelClass:
+    """A class with ``ManyToManyField``s: their names, and the ``through=`` each names."""
+
+    qualified_name: str
+    m2m_fields: tuple[tuple[str, str | None], ...]
+    span: Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +237,9 @@ class ModuleFacts:
     module_name_refs: tuple[ModuleNameRef, ...] = ()
     # Problems that kept the module from being analysed (syntax error, bad bytes).
     problems: tuple[Problem, ...] = ()
+    signal_defs: tuple[SignalDef, ...] = ()
+    send_calls: tuple[SendCall, ...] = ()
+    model_classes: tuple[ModelClass, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

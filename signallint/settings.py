@@ -63,6 +63,8 @@ class Settings:
     output_format: str = "text"
     config_path: str | None = None
     project_root: str | None = None
+    # Third-party or project signals declared in [tool.signallint.signals].
+    declared_signals: tuple[catalogue.SignalSpec, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -121,8 +123,64 @@ KNOWN_KEYS = frozenset(
         "extend-exclude",
         "django-version",
         "output-format",
+        "signals",
     }
 )
+SIGNAL_KEYS = frozenset({"kwargs", "optional-kwargs", "sender", "model-signal"})
+
+
+def _declared_signals(origin: str, value: object) -> tuple[catalogue.SignalSpec, ...]:
+    """``"pkg.module.name" = { kwargs = [...], optional-kwargs = [...], sender = "...",
+    model-signal = false }`` entries of [tool.signallint.signals]."""
+    if not isinstance(value, dict):
+        raise ConfigError(
+            f"{origin}: `signals` must be a table of qualified name = {{ kwargs = [...] }}"
+        )
+    specs = []
+    for qualified, declaration in value.items():
+        where = f"{origin}: signal `{qualified}`"
+        module, _, name = qualified.rpartition(".")
+        if not module or not all(part.isidentifier() for part in qualified.split(".")):
+            raise ConfigError(
+                f"{where}: the key must be a dotted path such as `myapp.signals.order_paid`"
+            )
+        if not isinstance(declaration, dict):
+            raise ConfigError(f'{where}: must be a table such as {{ kwargs = ["order"] }}')
+        unknown = sorted(set(declaration) - SIGNAL_KEYS)
+        if unknown:
+            raise ConfigError(f"{where}: unknown key `{unknown[0]}`")
+        if "kwargs" not in declaration:
+            raise ConfigError(f"{where}: `kwargs` is required (a list of keyword names)")
+        always = _identifiers(f"{where}: `kwargs`", declaration["kwargs"])
+        sometimes = _identifiers(
+            f"{where}: `optional-kwargs`", declaration.get("optional-kwargs", [])
+        )
+        sender = declaration.get("sender", "")
+        model_signal = declaration.get("model-signal", False)
+        if not isinstance(sender, str) or not isinstance(model_signal, bool):
+            raise ConfigError(f"{where}: `sender` must be a string and `model-signal` a boolean")
+        kwargs = tuple(catalogue.Kwarg(k) for k in always) + tuple(
+            catalogue.Kwarg(k, always=False) for k in sometimes
+        )
+        specs.append(
+            catalogue.SignalSpec(
+                name=name,
+                module=module,
+                kwargs=kwargs,
+                sender=sender or "declared in [tool.signallint.signals]",
+                model_signal=model_signal,
+                note="declared in [tool.signallint.signals]",
+            )
+        )
+    return tuple(specs)
+
+
+def _identifiers(where: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(
+        isinstance(v, str) and v.isidentifier() for v in value
+    ):
+        raise ConfigError(f"{where} must be a list of keyword names")
+    return tuple(value)
 
 
 def settings_from_table(table: Mapping[str, Any], config_path: str | None = None) -> Settings:
@@ -159,6 +217,8 @@ def settings_from_table(table: Mapping[str, Any], config_path: str | None = None
             raise ConfigError(f'{origin}: `django-version` must be a string such as "5.2"')
         changes["django_version"] = parse_django_version(value, origin)
         changes["django_version_source"] = f"django-version in {origin}"
+    if "signals" in table:
+        changes["declared_signals"] = _declared_signals(origin, table["signals"])
     if "output-format" in table:
         value = table["output-format"]
         if value not in OUTPUT_FORMATS:

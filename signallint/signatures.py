@@ -33,10 +33,11 @@ def checked_receivers(
             connection.receiver_kind is ReceiverKind.METHOD
         ):
             continue
-        specs = [context.signal_of(use) for use in connection.signals]
-        if not specs or any(spec is None for spec in specs):
-            continue
-        yield connection, function, [spec for spec in specs if spec is not None]
+        if connection.style is ConnectionStyle.CONNECT_DECORATOR:
+            continue  # connect() returns None: the function is never called (SIG213)
+        specs = context.signals_of(connection.signals)
+        if specs is not None:
+            yield connection, function, specs
 
 
 def passed_names(spec: SignalSpec, context: RuleContext) -> frozenset[str]:
@@ -54,6 +55,8 @@ def misplaced_sender_param(
     with another name (that the signal does not send either) is never filled.
     """
     if any(param.name == "sender" for param in function.params):
+        return None
+    if not all(spec.kwargs_known for spec in specs):
         return None
     first = function.params[0] if function.params else None
     if first is None or first.kind is not ParamKind.POSITIONAL_OR_KEYWORD or not first.required:

@@ -34,6 +34,20 @@ RULE_MODULES = (
     "sig101_unknown_signal",
     "sig102_signal_from_wrong_module",
     "sig103_bad_receiver_import",
+    "sig201_weak_receiver_collected",
+    "sig202_string_sender_never_matches",
+    "sig203_malformed_lazy_sender",
+    "sig204_m2m_changed_model_sender",
+    "sig205_receiver_not_outermost",
+    "sig206_receiver_on_method",
+    "sig207_bad_connect_arguments",
+    "sig208_bad_send_arguments",
+    "sig209_signal_providing_args",
+    "sig210_async_receiver_before_django_5",
+    "sig211_post_save_recursion",
+    "sig212_signal_created_in_function",
+    "sig213_connect_used_as_decorator",
+    "sig214_send_keyword_not_accepted",
 )
 
 

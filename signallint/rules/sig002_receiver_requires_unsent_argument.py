@@ -69,6 +69,8 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
             if param is sender_slot or param.name in ("signal", "sender"):
                 continue
             for spec in specs:
+                if not spec.kwargs_known:
+                    continue
                 always = spec.always_sent(context.version)
                 if param.name in always:
                     continue

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from signallint.context import RuleContext
+from signallint.facts import Connection, ConnectionStyle, ModuleFacts, ReceiverKind
+from signallint.rules import Finding, rule
+
+_WHAT = {
+    ReceiverKind.LAMBDA: "a lambda",
+    ReceiverKind.PARTIAL: "a functools.partial object",
+    ReceiverKind.TEMPORARY_BOUND_METHOD: "a bound method of a temporary object",
+}
+
+
+def weakly_held_receiver(connection: Connection) -> str | None:
+    """What kind of short-lived receiver this connection holds weakly, if any."""
+    weak = connection.argument("weak", 2 if connection.style is ConnectionStyle.CONNECT else None)
+    if weak is not None and weak.text != "True":
+        return None  # weak=False keeps it alive (and anything else we cannot judge)
+    if connection.receiver_kind in _WHAT:
+        return _WHAT[connection.receiver_kind]
+    function = connection.function
+    if (
+        connection.receiver_kind is ReceiverKind.FUNCTION
+        and function is not None
+        and function.nested
+        and not connection.receiver_escapes
+    ):
+        return f"the nested function `{function.name}`"
+    return None
+
+
+@rule(
+    "SIG201",
+    "weak-receiver-collected",
+    "{receiver} connected with weak=True is garbage-collected and never called; "
+    "pass weak=False or connect a module-level function",
+)
+def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
+    """
+    ## What it does
+    Finds receivers that nothing but the signal refers to, connected with the default
+    `weak=True`: a `lambda`, a `functools.partial(...)`, a bound method of a temporary
+    object (`Handler().on_save`), or a function defined inside another function that is
+    not stored anywhere else.
+
+    ## Why is this bad?
+    By default a signal keeps only a weak reference to its receivers
+    (`django/dispatch/dispatcher.py`). An object nothing else refers to is garbage
+    collected at once, and the receiver silently disappears. Worse, with `DEBUG = True`
+    Django's signature check caches the function (an `lru_cache` holding a strong
+    reference), so the receiver *works under runserver* and dies in production and in
+    the test runner (`DEBUG = False`).
+
+    ## Example
+    ```python
+    from django.db.models.signals import post_save
+
+    post_save.connect(lambda sender, **kwargs: print(sender))
+    ```
+
+    Use instead:
+    ```python
+    from django.db.models.signals import post_save
+
+
+    def log_save(sender, **kwargs):
+        print(sender)
+
+
+    post_save.connect(log_save)
+    ```
+
+    ## Known problems
+    A nested function is reported only when its name appears nowhere else in its
+    enclosing function (where it could be stored, returned or passed on). A `weak=`
+    argument other than a literal `True` silences the rule.
+    """
+    for connection in facts.connections:
+        if connection.style not in (ConnectionStyle.CONNECT, ConnectionStyle.DECORATOR):
+            continue
+        what = weakly_held_receiver(connection)
+        if what is None or context.signals_of(connection.signals) is None:
+            continue
+        span = connection.span
+        if connection.function is not None and connection.style is ConnectionStyle.DECORATOR:
+            span = connection.function.span
+        yield (
+            span,
+            (
+                f"{what} connected with weak=True is garbage-collected and never called; "
+                "pass weak=False or connect a module-level function"
+            ),
+        )

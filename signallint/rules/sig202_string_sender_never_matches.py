@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from signallint.context import RuleContext
+from signallint.facts import ModuleFacts
+from signallint.rules import Finding, rule
+
+
+@rule(
+    "SIG202",
+    "string-sender-never-matches",
+    "`{signal}` is not a model signal: the string sender {text} never matches",
+)
+def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
+    """
+    ## What it does
+    Finds a string `sender=` on a signal that is not a `ModelSignal`
+    (`request_started`, `user_logged_in`, `pre_migrate`, the project's own `Signal()`s).
+
+    ## Why is this bad?
+    Only model signals (`pre_init`, `post_init`, `pre_save`, `post_save`, `pre_delete`,
+    `post_delete`, `m2m_changed`) turn a lazy `"app_label.ModelName"` string into the
+    model class. Every other signal compares senders by identity, so a string sender is
+    accepted without complaint and never matches anything: the receiver never runs.
+    (A signal that really sends a string, such as `user_login_failed` with
+    `"django.contrib.auth"`, is not reported for that string.)
+
+    ## Example
+    ```python
+    from django.contrib.auth.signals import user_logged_in
+    from django.dispatch import receiver
+
+
+    @receiver(user_logged_in, sender="auth.User")
+    def on_login(sender, user, **kwargs):
+        ...
+    ```
+
+    Use instead:
+    ```python
+    from django.contrib.auth.models import User
+    from django.contrib.auth.signals import user_logged_in
+    from django.dispatch import receiver
+
+
+    @receiver(user_logged_in, sender=User)
+    def on_login(sender, user, **kwargs):
+        ...
+    ```
+    """
+    for connection in facts.connections:
+        sender = connection.sender
+        if sender is None or sender.literal is None:
+            continue
+        specs = context.signals_of(connection.signals)
+        if specs is None:
+            continue
+        for spec in specs:
+            if spec.model_signal or f"'{sender.literal}'" in spec.sender:
+                continue
+            yield (
+                sender.span,
+                (
+                    f"`{spec.name}` is not a model signal: the string sender {sender.text} never "
+                    "matches; pass the sender object itself"
+                ),
+            )

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from signallint.context import RuleContext
+from signallint.facts import ModuleFacts
+from signallint.rules import Finding, rule
+
+
+@rule(
+    "SIG209",
+    "signal-providing-args",
+    "`providing_args` was removed in Django 4.0: Signal() raises TypeError",
+    since=(4, 0),
+)
+def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
+    """
+    ## What it does
+    Finds `Signal(providing_args=[...])` (Django's `Signal` or `ModelSignal`, not
+    other libraries' classes of the same name).
+
+    ## Why is this bad?
+    The argument was purely documentational, deprecated in Django 3.1 and removed in
+    4.0: `Signal(providing_args=...)` now raises `TypeError` when the module defining
+    the signal is imported.
+
+    ## Example
+    ```python
+    from django.dispatch import Signal
+
+    order_paid = Signal(providing_args=["order", "amount"])
+    ```
+
+    Use instead:
+    ```python
+    from django.dispatch import Signal
+
+    # Sends: order, amount.
+    order_paid = Signal()
+    ```
+
+    ## Options
+    - `django-version`: applies from Django 4.0.
+    """
+    for definition in facts.signal_defs:
+        if definition.providing_args is not None:
+            yield (
+                definition.providing_args.span,
+                (
+                    "`providing_args` was removed in Django 4.0: Signal() raises TypeError; "
+                    "remove it and document the keywords in a comment"
+                ),
+            )
