@@ -22,7 +22,8 @@ UNPARSABLE = "SIG902"
 
 def _prefilter_pattern() -> re.Pattern[bytes]:
     # A file can matter only if it names a signal, a Django signal module, ``receiver``,
-    # or calls ``connect``/``disconnect``. Every way to reach a built-in signal spells
+    # calls ``connect``/``disconnect``, or declares a ManyToManyField (whose model may be
+    # a wrong m2m_changed sender elsewhere). Every way to reach a built-in signal spells
     # either its name or the module it lives in, so these needles cannot miss one.
     names = sorted({spec.name for spec in catalogue.SIGNALS})
     needles = [
@@ -31,6 +32,7 @@ def _prefilter_pattern() -> re.Pattern[bytes]:
         rb"receiver",
         rb"autoreload",
         rb"(?:dis)?connect\s*\(",
+        rb"ManyToManyField",
         *(re.escape(name.encode()) for name in names),
     ]
     return re.compile(b"|".join(needles))

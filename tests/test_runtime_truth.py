@@ -273,3 +273,306 @@ def test_bad_imports_fail_at_import_time(load, source: str, code: str) -> None: 
 def test_good_imports_work(load, source: str) -> None:  # type: ignore[no-untyped-def]
     assert reported(source) == set()
     load(source)
+
+
+# -- SIG2xx: connections that never fire ----------------------------------------------
+
+
+def make_book() -> tuple[object, object]:
+    from tests.catalogue_app.models import Author, Book, Tag
+
+    author = Author.objects.create(name="Bo")
+    return Book.objects.create(title="T", author=author), Tag.objects.create(name="x")
+
+
+WEAK_LAMBDA = """
+    from django.db.models.signals import post_save
+    from tests.catalogue_app.models import Author
+
+    calls = []
+    post_save.connect(lambda sender, **kwargs: calls.append(sender), sender=Author)
+"""
+
+
+def test_sig201_weak_lambda_dies_in_production(load) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    assert reported(WEAK_LAMBDA) == {"SIG201"}
+    module = load(WEAK_LAMBDA)
+    gc.collect()
+    make_author()
+    assert module.calls == []
+
+
+def test_sig201_weak_false_keeps_it(load) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    fixed = WEAK_LAMBDA.replace("sender=Author)", "sender=Author, weak=False)")
+    assert reported(fixed) == set()
+    module = load(fixed)
+    gc.collect()
+    make_author()
+    assert len(module.calls) == 1
+
+
+STRING_SENDER_ON_PLAIN_SIGNAL = """
+    from django.contrib.auth.signals import user_login_failed
+    from django.dispatch import receiver
+
+    calls = []
+
+    @receiver(user_login_failed, sender="auth.User")
+    def on_failure(sender, credentials, **kwargs):
+        calls.append(sender)
+"""
+
+
+def test_sig202_string_sender_never_matches(load) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.auth import authenticate
+
+    assert reported(STRING_SENDER_ON_PLAIN_SIGNAL) == {"SIG202"}
+    module = load(STRING_SENDER_ON_PLAIN_SIGNAL)
+    authenticate(username="nobody", password="wrong")
+    assert module.calls == []
+    # Senders are matched by identity: even the very string Django sends, written in
+    # another module, is another object.
+    same_text = load(STRING_SENDER_ON_PLAIN_SIGNAL.replace('"auth.User"', '"django.contrib.auth"'))
+    authenticate(username="nobody", password="wrong")
+    assert same_text.calls == []
+
+
+def test_sig203_malformed_lazy_sender_raises_at_connect(load) -> None:  # type: ignore[no-untyped-def]
+    source = """
+        from django.db.models.signals import post_save
+
+        def on_save(sender, **kwargs):
+            pass
+
+        post_save.connect(on_save, sender="catalogue_app.models.Author")
+    """
+    assert reported(source) == {"SIG203"}
+    with pytest.raises(ValueError, match="Invalid model reference"):
+        load(source)
+    fixed = source.replace("catalogue_app.models.Author", "catalogue_app.Author")
+    assert reported(fixed) == set()
+    load(fixed)
+
+
+M2M_MODEL_SENDER = """
+    from django.db.models.signals import m2m_changed
+    from django.dispatch import receiver
+    from tests.catalogue_app.models import Book
+
+    calls = []
+
+    @receiver(m2m_changed, sender=Book)
+    def tags_changed(sender, action, **kwargs):
+        calls.append(action)
+"""
+
+
+def test_sig204_m2m_changed_with_the_model_never_fires(load, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # The rule needs to see the model's ManyToManyField: check the app's models with it.
+    models = Path(__file__).parent / "catalogue_app" / "models.py"
+    (tmp_path / "models.py").write_text(models.read_text())
+    case = tmp_path / "case.py"
+    case.write_text(textwrap.dedent(M2M_MODEL_SENDER).replace("tests.catalogue_app.models", "models"))
+    from signallint import check_paths
+
+    assert {d.code for d in check_paths([str(tmp_path)]).diagnostics} == {"SIG204"}
+    module = load(M2M_MODEL_SENDER)
+    book, tag = make_book()
+    book.tags.add(tag)  # type: ignore[attr-defined]
+    assert module.calls == []
+    fixed = load(M2M_MODEL_SENDER.replace("sender=Book)", "sender=Book.tags.through)"))
+    book.tags.remove(tag)  # type: ignore[attr-defined]
+    assert fixed.calls == ["pre_remove", "post_remove"]
+
+
+def test_sig205_outer_decorator_is_skipped_by_the_signal(load) -> None:  # type: ignore[no-untyped-def]
+    source = """
+        from django.db.models.signals import post_save
+        from django.dispatch import receiver
+        from tests.catalogue_app.models import Author
+
+        wrapped_calls = []
+
+        def counted(function):
+            def wrapper(*args, **kwargs):
+                wrapped_calls.append(1)
+                return function(*args, **kwargs)
+            return wrapper
+
+        @counted
+        @receiver(post_save, sender=Author)
+        def on_save(sender, **kwargs):
+            pass
+    """
+    assert reported(source) == {"SIG205"}
+    module = load(source)
+    make_author()
+    assert module.wrapped_calls == []
+
+
+def test_sig206_receiver_on_method(load) -> None:  # type: ignore[no-untyped-def]
+    method = """
+        from django.db.models.signals import post_save
+        from django.dispatch import receiver
+        from tests.catalogue_app.models import Author
+
+        class Notifier:
+            @receiver(post_save, sender=Author)
+            def on_save(self, sender, **kwargs):
+                pass
+    """
+    assert reported(method) == {"SIG206"}
+    load(method)
+    with pytest.raises(TypeError, match="self"):
+        make_author()
+    static_below = """
+        from django.db.models.signals import post_save
+        from django.dispatch import receiver
+
+        class Notifier:
+            @receiver(post_save)
+            @staticmethod
+            def on_save(sender, **kwargs):
+                pass
+    """
+    assert reported(static_below) == {"SIG206"}
+    with pytest.raises((AttributeError, TypeError)):
+        load(static_below)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from django.db.models.signals import post_save\n"
+        "def f(sender, **kwargs): pass\n"
+        'post_save.connect(f, model="catalogue_app.Author")\n',
+        "from django.db.models.signals import post_save\n"
+        "from django.dispatch import receiver\n"
+        "from tests.catalogue_app.models import Author\n"
+        "@receiver(post_save, Author)\n"
+        "def f(sender, **kwargs): pass\n",
+    ],
+    ids=["unknown-keyword", "positional-sender-in-receiver"],
+)
+def test_sig207_bad_connect_arguments_raise_at_import(load, source: str) -> None:  # type: ignore[no-untyped-def]
+    assert reported(source) == {"SIG207"}
+    with pytest.raises(TypeError):
+        load(source)
+
+
+@pytest.mark.parametrize(
+    "call",
+    ["order_paid.send(object, 1)", "order_paid.send()", 'order_paid.send(None, signal="x")'],
+)
+def test_sig208_bad_send_raises(load, call: str) -> None:  # type: ignore[no-untyped-def]
+    source = f"""
+        from django.dispatch import Signal
+
+        order_paid = Signal()
+
+        def on_paid(sender, **kwargs):
+            pass
+
+        order_paid.connect(on_paid)
+
+        def pay():
+            {call}
+    """
+    assert reported(source) == {"SIG208"}
+    module = load(source)
+    with pytest.raises(TypeError):
+        module.pay()
+
+
+def test_sig209_providing_args_raises(load) -> None:  # type: ignore[no-untyped-def]
+    source = 'from django.dispatch import Signal\norder_paid = Signal(providing_args=["order"])\n'
+    assert reported(source) == {"SIG209"}
+    with pytest.raises(TypeError):
+        load(source)
+
+
+@pytest.mark.skipif("_installed_version() >= (5, 0)")
+def test_sig210_async_receiver_never_runs_before_django_5(load) -> None:  # type: ignore[no-untyped-def]
+    from signallint.settings import Settings
+
+    source = """
+        from django.db.models.signals import post_save
+        from django.dispatch import receiver
+        from tests.catalogue_app.models import Author
+
+        calls = []
+
+        @receiver(post_save, sender=Author)
+        async def on_save(sender, **kwargs):
+            calls.append(sender)
+    """
+    found = check_source(textwrap.dedent(source), "case.py", Settings(django_version=(4, 2)))
+    assert {d.code for d in found} == {"SIG210"}
+    module = load(source)
+    with pytest.warns(RuntimeWarning, match="never awaited"):
+        make_author()
+        import gc
+
+        gc.collect()
+    assert module.calls == []
+
+
+def test_sig211_post_save_recursion(load) -> None:  # type: ignore[no-untyped-def]
+    source = """
+        from django.db.models.signals import post_save
+        from django.dispatch import receiver
+        from tests.catalogue_app.models import Author
+
+        @receiver(post_save, sender=Author)
+        def rename(sender, instance, **kwargs):
+            instance.name = instance.name + "!"
+            instance.save()
+    """
+    assert reported(source) == {"SIG211"}
+    load(source)
+    with pytest.raises(RecursionError):
+        make_author()
+
+
+def test_sig213_connect_as_decorator_loses_the_function(load) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    source = """
+        from django.db.models.signals import post_save
+        from tests.catalogue_app.models import Author
+
+        calls = []
+
+        @post_save.connect
+        def on_save(sender, **kwargs):
+            calls.append(sender)
+    """
+    assert reported(source) == {"SIG213"}
+    module = load(source)
+    assert module.on_save is None
+    gc.collect()
+    make_author()
+    assert module.calls == []
+
+
+def test_sig214_send_with_a_keyword_a_receiver_rejects(load) -> None:  # type: ignore[no-untyped-def]
+    source = """
+        from django.dispatch import Signal, receiver
+
+        order_paid = Signal()
+
+        @receiver(order_paid)
+        def on_paid(signal, sender, order):
+            pass
+
+        def pay():
+            order_paid.send(sender=None, order=1, amount=2)
+    """
+    assert reported(source) == {"SIG001", "SIG214"}
+    module = load(source)
+    with pytest.raises(TypeError, match="amount"):
+        module.pay()

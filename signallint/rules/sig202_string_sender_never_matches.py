@@ -21,10 +21,11 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     ## Why is this bad?
     Only model signals (`pre_init`, `post_init`, `pre_save`, `post_save`, `pre_delete`,
     `post_delete`, `m2m_changed`) turn a lazy `"app_label.ModelName"` string into the
-    model class. Every other signal compares senders by identity, so a string sender is
-    accepted without complaint and never matches anything: the receiver never runs.
-    (A signal that really sends a string, such as `user_login_failed` with
-    `"django.contrib.auth"`, is not reported for that string.)
+    model class. Every other signal compares senders by identity (`id()`), so a string
+    sender is accepted without complaint and never matches anything: the receiver never
+    runs. Even `user_login_failed`, which Django sends with the string
+    `"django.contrib.auth"`, never matches that string written in another module: it is
+    another object.
 
     ## Example
     ```python
@@ -57,7 +58,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         if specs is None:
             continue
         for spec in specs:
-            if spec.model_signal or f"'{sender.literal}'" in spec.sender:
+            if spec.model_signal:
                 continue
             yield (
                 sender.span,
