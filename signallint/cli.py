@@ -106,6 +106,27 @@ def build_settings(
 @click.option("--stdin-filename", metavar="PATH", help="The name of the file read from `-`.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics are reported.")
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
+@click.option("--show-source", is_flag=True, help="Show each offending line, with a caret (text).")
+@click.option("--statistics", is_flag=True, help="Count the problems per code at the end (text).")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    help="Colour text output (auto: when stdout is a terminal and NO_COLOR is unset).",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Report only problems that this baseline does not record.",
+)
+@click.option(
+    "--write-baseline",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Record every problem found in FILE (a baseline) and exit 0.",
+)
 def check(
     paths: Sequence[str],
     select: str | None,
@@ -119,10 +140,16 @@ def check(
     stdin_filename: str | None,
     exit_zero: bool,
     quiet: bool,
+    show_source: bool,
+    statistics: bool,
+    color: str,
+    baseline_file: str | None,
+    write_baseline: str | None,
 ) -> None:
     """Check Python files under PATHS (default: the current directory)."""
-    from signallint import engine
-    from signallint.reporters import REPORTERS
+    from signallint import engine, sources
+    from signallint.baseline import Baseline, BaselineError, read_lines
+    from signallint.reporters import REPORTERS, ReportContext
 
     paths = list(paths) or ["."]
     start = stdin_filename or next((p for p in paths if p != "-"), ".")
@@ -137,25 +164,61 @@ def check(
         django_version,
         output_format,
     )
+    if settings.django_version_source.startswith("detected") and not quiet:
+        version = catalogue.format_version(settings.django_version)
+        click.echo(
+            f"signallint: target Django {version}, {settings.django_version_source}", err=True
+        )
+    if (show_source or statistics) and settings.output_format != "text":
+        _fail("--show-source and --statistics apply to the text format only")
+    baseline = None
+    try:
+        baseline = Baseline.load(baseline_file) if baseline_file is not None else None
+    except BaselineError as error:
+        _fail(str(error))
     diagnostics: list[Diagnostic] = []
-    files = 0
+    files: list[str] = []
+    texts: dict[str, str] = {}
     if "-" in paths:
         name = stdin_filename or "-"
         data = sys.stdin.buffer.read()
         package = _package_for(stdin_filename)
         diagnostics += engine.check_source(data, name, settings, package=package)
-        files += 1
+        files.append(name)
+        decoded = sources.decode(data)
+        texts[name] = decoded.text if isinstance(decoded, sources.Decoded) else ""
     others = [p for p in paths if p != "-"]
     if others:
         result = engine.check_paths(others, settings)
         diagnostics += result.diagnostics
-        files += result.files_seen
+        files += result.files
     diagnostics.sort(key=Diagnostic.sort_key)
-    output = REPORTERS[settings.output_format](diagnostics)
+    lines: dict[str, list[str]] = {}
+    if show_source or baseline is not None or write_baseline is not None:
+        lines = read_lines(sorted({d.path for d in diagnostics}), texts)
+    if write_baseline is not None:
+        try:
+            Baseline.of(write_baseline, diagnostics, lines).write(write_baseline)
+        except BaselineError as error:
+            _fail(str(error))
+        if not quiet:
+            count = len(diagnostics)
+            noun = "problem" if count == 1 else "problems"
+            click.echo(f"Recorded {count} {noun} in {write_baseline}.", err=True)
+        return
+    known = 0
+    if baseline is not None:
+        diagnostics, known = baseline.new(diagnostics, lines)
+    colour = color == "always" or (
+        color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    )
+    context = ReportContext(files, lines, os.getcwd(), show_source, statistics, colour)
+    output = REPORTERS[settings.output_format](diagnostics, context)
     if output:
-        click.echo(output, nl=False)
+        click.echo(output, nl=False, color=colour)
     if not quiet:
-        click.echo(_summary(diagnostics, files), err=True)
+        summary = _summary(diagnostics, len(files))
+        click.echo(summary + (f" {known} more in the baseline." if known else ""), err=True)
     if diagnostics and not exit_zero:
         sys.exit(EXIT_FOUND)
 

@@ -27,6 +27,8 @@ class RunResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files_seen: int = 0
     files_analysed: int = 0
+    # Every file checked, in order (reporters such as JUnit list files without findings).
+    files: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,7 @@ def check_paths(paths: Iterable[str], settings: Settings | None = None) -> RunRe
         diagnostics=run_rules(analyses, settings),
         files_seen=len(analyses),
         files_analysed=sum(1 for a in analyses if a.text is not None),
+        files=[a.facts.path for a in analyses],
     )
 
 

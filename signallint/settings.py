@@ -43,7 +43,7 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".signallint_cache",
 )
 
-OUTPUT_FORMATS = ("text", "json")
+OUTPUT_FORMATS = ("text", "json", "sarif", "github", "junit")
 
 
 class ConfigError(Exception):

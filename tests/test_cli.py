@@ -108,6 +108,8 @@ def test_json_format(project: Path) -> None:
         "code": "SIG001",
         "name": "receiver-missing-kwargs",
         "message": "receiver `on_save` does not accept **kwargs; add **kwargs to its parameters",
+        "severity": "error",
+        "fix": "none",
     }
 
 

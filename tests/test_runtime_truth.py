@@ -376,7 +376,9 @@ def test_sig204_m2m_changed_with_the_model_never_fires(load, tmp_path: Path) -> 
     models = Path(__file__).parent / "catalogue_app" / "models.py"
     (tmp_path / "models.py").write_text(models.read_text())
     case = tmp_path / "case.py"
-    case.write_text(textwrap.dedent(M2M_MODEL_SENDER).replace("tests.catalogue_app.models", "models"))
+    case.write_text(
+        textwrap.dedent(M2M_MODEL_SENDER).replace("tests.catalogue_app.models", "models")
+    )
     from signallint import check_paths
 
     assert {d.code for d in check_paths([str(tmp_path)]).diagnostics} == {"SIG204"}

@@ -1,7 +1,8 @@
 """A JSON array, one object per diagnostic; lines and columns are 1-based.
 
 Schema (stable): ``path``, ``line``, ``column``, ``end_line``, ``end_column``, ``code``,
-``name``, ``message``.
+``name``, ``message``, ``severity`` (always ``"error"``) and ``fix`` (whether the rule
+has a fix: ``"none"``, ``"safe"`` or ``"unsafe"``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from signallint.diagnostics import Diagnostic
+from signallint.reporters import ReportContext
+from signallint.rules import rule_by_code
 
 
 def as_dict(diagnostic: Diagnostic) -> dict[str, Any]:
@@ -23,8 +26,16 @@ def as_dict(diagnostic: Diagnostic) -> dict[str, Any]:
         "code": diagnostic.code,
         "name": diagnostic.name,
         "message": diagnostic.message,
+        "severity": "error",
+        "fix": fix_of(diagnostic.code),
     }
 
 
-def render(diagnostics: Sequence[Diagnostic]) -> str:
+def fix_of(code: str) -> str:
+    """A rule's fix availability; problems (SIG9xx) have none."""
+    found = rule_by_code(code)
+    return found.fix.value if found is not None else "none"
+
+
+def render(diagnostics: Sequence[Diagnostic], context: ReportContext | None = None) -> str:
     return json.dumps([as_dict(d) for d in diagnostics], indent=2) + "\n"
