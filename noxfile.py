@@ -4,15 +4,26 @@
 - ``django-4.2`` / ``django-6``: the tests that talk to real Django (catalogue, runtime
   proofs, the example project) on the oldest supported and the newest Django.
 - ``lint``: ruff and mypy on the package.
+- ``thirdparty``: the third-party signal catalogue against the six packages it covers, pinned
+  to the newest releases whose source was read (bump a pin only after re-reading).
 """
 
 from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["lint", "django-4.2", "django-6", "tests"]
+nox.options.sessions = ["lint", "django-4.2", "django-6", "tests", "thirdparty"]
 nox.options.reuse_existing_virtualenvs = False
 nox.options.error_on_missing_interpreters = True
+
+THIRD_PARTY = [
+    "django-allauth==65.21.1",
+    "django-axes==8.3.1",
+    "django-import-export==4.4.3",
+    "django-registration==5.2.1",
+    "django-simple-history==3.13.0",
+    "wagtail==8.0.1",
+]
 
 DJANGO_TESTS = [
     "tests/test_catalogue_django.py",
@@ -45,3 +56,9 @@ def django_42(session: nox.Session) -> None:
 def django_6(session: nox.Session) -> None:
     session.install("-e", ".[test]", "django>=6.0,<7")
     session.run("pytest", *DJANGO_TESTS, *session.posargs)
+
+
+@nox.session(python="3.11")
+def thirdparty(session: nox.Session) -> None:
+    session.install("-e", ".[test]", *THIRD_PARTY)
+    session.run("pytest", "tests/test_thirdparty_catalogue.py", *session.posargs)
