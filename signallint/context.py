@@ -1,7 +1,8 @@
 """What every rule may consult besides the facts: settings and every known signal.
 
-Known signals are Django's built-ins (for the target version), the signals users declare
-in ``[tool.signallint.signals]``, and the project's own ``Signal()``s, whose keywords are
+Known signals are Django's built-ins (for the target version), widely used packages'
+signals (``signallint/thirdparty.py``), the signals users declare in
+``[tool.signallint.signals]``, and the project's own ``Signal()``s, whose keywords are
 learnt from the ``send()`` calls seen across the project.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from signallint import catalogue
+from signallint import catalogue, thirdparty
 from signallint.catalogue import Kwarg, SignalSpec, Version
 from signallint.facts import ModelClass, ProjectFacts, SendCall, SignalDef, SignalUse
 from signallint.settings import Settings
@@ -28,9 +29,12 @@ class RuleContext:
 
     @classmethod
     def for_project(cls, settings: Settings, project: ProjectFacts) -> RuleContext:
-        signals: dict[str, SignalSpec] = dict(
-            catalogue.signals_by_qualified_name(settings.django_version)
-        )
+        builtin = catalogue.signals_by_qualified_name(settings.django_version)
+        signals: dict[str, SignalSpec] = dict(builtin)
+        signals.update(thirdparty.third_party_by_qualified_name())
+        for alias, original in thirdparty.DJANGO_SIGNALS_REEXPORTED.items():
+            if original in builtin:
+                signals[alias] = builtin[original]
         for spec in settings.declared_signals:
             signals[spec.qualified_name] = spec
         defs = [d for m in project.modules for d in m.signal_defs if d.qualified_name]

@@ -25,7 +25,9 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     sender is accepted without complaint and never matches anything: the receiver never
     runs. Even `user_login_failed`, which Django sends with the string
     `"django.contrib.auth"`, never matches that string written in another module: it is
-    another object.
+    another object. (CPython shares identifier-like string constants such as `"axes"`,
+    so a signal documented to send such a string, like django-axes' `user_locked_out`,
+    is not reported for it.)
 
     ## Example
     ```python
@@ -58,7 +60,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         if specs is None:
             continue
         for spec in specs:
-            if spec.model_signal:
+            if spec.model_signal or _may_be_the_same_object(sender.literal, spec.sender):
                 continue
             yield (
                 sender.span,
@@ -67,3 +69,9 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
                     "matches; pass the sender object itself"
                 ),
             )
+
+
+def _may_be_the_same_object(literal: str, sender: str) -> bool:
+    """True when the signal sends this very string and CPython interns it (identifier-like
+    string constants are shared between modules), so identity can hold."""
+    return literal.isidentifier() and f"'{literal}'" in sender
