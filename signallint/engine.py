@@ -177,6 +177,11 @@ def _excluded(path: str, patterns: Sequence[str]) -> bool:
     )
 
 
+def _inside(path: str, root: str) -> bool:
+    real = os.path.realpath(path)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
 def discover(paths: Iterable[str], excludes: Sequence[str]) -> Iterator[tuple[str, Problem | None]]:
     """Python files under ``paths`` in a stable order; a path that cannot be listed or
     does not exist comes with a problem instead."""
@@ -184,7 +189,7 @@ def discover(paths: Iterable[str], excludes: Sequence[str]) -> Iterator[tuple[st
     for given in paths:
         path = os.path.normpath(given)
         if os.path.isdir(path):
-            yield from _walk(path, excludes, seen_dirs)
+            yield from _walk(path, excludes, seen_dirs, os.path.realpath(path))
         elif os.path.lexists(path) and not os.path.exists(path):
             yield path, Problem(sources.UNREADABLE, "cannot read file: broken symbolic link")
         elif not os.path.exists(path):
@@ -194,7 +199,7 @@ def discover(paths: Iterable[str], excludes: Sequence[str]) -> Iterator[tuple[st
 
 
 def _walk(
-    directory: str, excludes: Sequence[str], seen_dirs: set[tuple[int, int]]
+    directory: str, excludes: Sequence[str], seen_dirs: set[tuple[int, int]], root: str
 ) -> Iterator[tuple[str, Problem | None]]:
     try:
         info = os.stat(directory)
@@ -214,12 +219,14 @@ def _walk(
         child = entry.path if directory != "." else entry.name
         if _excluded(child, excludes):
             continue
+        if entry.is_symlink() and os.path.exists(entry.path) and not _inside(entry.path, root):
+            continue  # a link out of the tree we were given: not ours to check
         try:
             is_dir = entry.is_dir()
         except OSError:
             is_dir = False
         if is_dir:
-            yield from _walk(child, excludes, seen_dirs)
+            yield from _walk(child, excludes, seen_dirs, root)
         elif entry.name.endswith(".py"):
             if entry.is_symlink() and not os.path.exists(entry.path):
                 yield child, Problem(sources.UNREADABLE, "cannot read file: broken symbolic link")

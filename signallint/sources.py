@@ -74,26 +74,51 @@ def decode(data: bytes) -> Decoded | Problem:
 def parse(text: str) -> cst.Module | Problem:
     import libcst as cst
 
+    null = text.find("\0")
+    if null != -1:
+        line = text.count("\n", 0, null) + 1
+        at = Span(line, 0, line, 0)
+        return Problem(UNPARSABLE, "syntax error: source contains a null byte", at)
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        message = " ".join(str(error.message).split())
-        line = max(error.raw_line, 1)
-        return Problem(
-            UNPARSABLE,
-            f"syntax error: {message}",
-            Span(line, error.raw_column, line, error.raw_column),
-        )
+        line, column, detail = _where(error)
+        return Problem(UNPARSABLE, f"syntax error: {detail}", Span(line, column, line, column))
     except RecursionError:
         return Problem(UNPARSABLE, "cannot parse file: it is nested too deeply")
+
+
+_NATIVE_PARSER_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+
+
+def _where(error: cst.ParserSyntaxError) -> tuple[int, int, str]:
+    """Line, 0-based column and a short reason; the native parser puts the real
+    position in its message (its ``raw_line`` is not reliable)."""
+    message = " ".join(str(error.message).split())
+    match = _NATIVE_PARSER_ERROR.search(message)
+    if match is None:
+        return max(error.raw_line, 1), max(error.raw_column, 0), message
+    detail = match.group(3)
+    if detail.startswith("expected one of") and len(detail) > 60:
+        detail = "unexpected token"
+    return max(int(match.group(1)), 1), int(match.group(2)), detail
+
+
+# Beyond this a file is generated data, not code anyone wires signals in: parsing it
+# would take minutes.
+MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 def read_bytes(path: str) -> bytes | Problem:
     try:
         with open(path, "rb") as handle:
-            return handle.read()
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         return Problem(UNREADABLE, f"cannot read file: {error.strerror or error}")
+    if len(data) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // (1024 * 1024)
+        return Problem(UNREADABLE, f"file not checked: larger than {limit} MB")
+    return data
 
 
 @functools.lru_cache(maxsize=4096)
