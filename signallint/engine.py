@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import traceback
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -73,10 +74,24 @@ def analyse(
     except RecursionError:
         problem = Problem(sources.UNPARSABLE, "cannot analyse file: it is nested too deeply")
         facts = ModuleFacts(path, module_name, problems=(problem,))
-    return Analysis(facts, decoded.text)
+    except Exception as error:  # a bug of ours must not stop the run: say so, go on
+        facts = ModuleFacts(path, module_name, problems=(internal_error(error),))
+    return done(facts, decoded.text)
 
 
-def analyse_file(path: str, problem: Problem | None = None) -> Analysis:
+def internal_error(error: Exception) -> Problem:
+    where = ""
+    if error.__traceback__ is not None:
+        frame = traceback.extract_tb(error.__traceback__)[-1]
+        where = f" at {os.path.basename(frame.filename)}:{frame.lineno}"
+    reason = " ".join(str(error).split())[:120]
+    return Problem(
+        sources.INTERNAL_ERROR,
+        f"internal error ({type(error).__name__}{where}: {reason}); please report it",
+    )
+
+
+def analyse_file(path: str, problem: Problem | None = None, *, project: bool = False) -> Analysis:
     if problem is None:
         data = sources.read_bytes(path)
         if not isinstance(data, Problem):

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 UNREADABLE = "SIG901"
 UNPARSABLE = "SIG902"
+INTERNAL_ERROR = "SIG903"
 
 
 def _prefilter_pattern() -> re.Pattern[bytes]:

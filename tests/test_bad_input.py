@@ -274,3 +274,27 @@ def test_undecodable_stdin(tmp_path: Path) -> None:
     )
     assert b"Traceback" not in result.stderr
     assert result.stdout.startswith(b"-:2:1: SIG901 cannot decode file")
+
+
+def test_an_internal_error_is_one_line_and_the_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from signallint import check_paths, collect
+
+    real_collect = collect.collect
+
+    def fail_on_bad(path: str, *args: object, **kwargs: object) -> object:
+        if path.endswith("bad.py"):
+            raise KeyError("simulated bug")
+        return real_collect(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(collect, "collect", fail_on_bad)
+    (tmp_path / "bad.py").write_text(KNOWN)
+    (tmp_path / "good.py").write_text(KNOWN)
+    found = [
+        (Path(d.path).name, d.code, d.message) for d in check_paths([str(tmp_path)]).diagnostics
+    ]
+    assert found[0][:2] == ("bad.py", "SIG903")
+    assert found[0][2].startswith("internal error (KeyError at test_bad_input.py:")
+    assert found[0][2].endswith("'simulated bug'); please report it")
+    assert [f[:2] for f in found[1:]] == [("good.py", "SIG001")]

@@ -111,6 +111,7 @@ class Rule:
 PROBLEM_CODES = {
     "SIG901": ("file-unreadable", "The file cannot be read or decoded."),
     "SIG902": ("file-unparsable", "The file is not valid Python syntax."),
+    "SIG903": ("internal-error", "signallint failed on the file: a bug to report."),
 }
 
 _REGISTRY: dict[str, Rule] = {}
