@@ -93,16 +93,21 @@ _NATIVE_PARSER_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
 
 
 def _where(error: cst.ParserSyntaxError) -> tuple[int, int, str]:
-    """Line, 0-based column and a short reason; the native parser puts the real
-    position in its message (its ``raw_line`` is not reliable)."""
+    """Line, 0-based column and a short reason.
+
+    The native parser names two places: ``raw_line`` and, in its message, the farthest
+    point it reached, which can be the end of the file. The earlier one is where a
+    reader should look."""
     message = " ".join(str(error.message).split())
+    raw = (max(error.raw_line, 1), max(error.raw_column, 0))
     match = _NATIVE_PARSER_ERROR.search(message)
     if match is None:
-        return max(error.raw_line, 1), max(error.raw_column, 0), message
+        return (*raw, message)
     detail = match.group(3)
     if detail.startswith("expected one of") and len(detail) > 60:
         detail = "unexpected token"
-    return max(int(match.group(1)), 1), int(match.group(2)), detail
+    reached = (max(int(match.group(1)), 1), int(match.group(2)))
+    return (*min(raw, reached), detail)
 
 
 # Beyond this a file is generated data, not code anyone wires signals in: parsing it

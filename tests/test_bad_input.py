@@ -62,12 +62,12 @@ def write_bytes(data: bytes) -> Writer:
     [
         pytest.param(
             write_bytes(SIGNALLY.encode() + b'print "hello"\n'),
-            ["bad.py:2:14: SIG902 syntax error"],
+            ["bad.py:2:1: SIG902 syntax error"],
             id="python-2-code",
         ),
         pytest.param(
             write_bytes(SIGNALLY.encode() + b"def on_save(sender,\n"),
-            ["bad.py:3:1: SIG902 syntax error"],
+            ["bad.py:2:1: SIG902 syntax error"],
             id="partial-edit",
         ),
         pytest.param(
