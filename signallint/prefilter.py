@@ -1,0 +1,131 @@
+"""Which files are worth parsing, decided from their bytes alone.
+
+Parsing is the dominant cost, and in a real project only a few percent of the files can
+hold anything a rule looks at. A file is parsed when its bytes show one of:
+
+- an import from ``django.dispatch`` (``receiver``, ``Signal``, a misspelled
+  ``reciver``...);
+- ``connect``/``disconnect``/``receiver`` together with the name of a known signal
+  (Django's, a catalogued package's, a declared one): every way to reach a signal object
+  spells the name it was defined under;
+- an import from a Django signals module that names something the module lacks (checked
+  here, on the text), or that imports the module itself (``from django.db.models import
+  signals``), since then any ``signals.X`` may be wrong;
+- after a first round: ``connect``/``receiver``/``send`` with the name of a signal the
+  project defines, or ``ManyToManyField`` with the name of a model used as an
+  ``m2m_changed`` sender (see :meth:`Prefilter.second_pass`).
+
+Misses are possible only in recall (a ``send()`` of a built-in signal with bad arguments
+in a file that neither connects nor imports wrongly is not looked at); a test runs the
+whole analysis with and without the prefilter over the fixtures and Django's own source
+and requires the same diagnostics.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from signallint import catalogue
+from signallint.catalogue import Version
+from signallint.facts import ModuleNameRef, Span
+
+_DISPATCH_IMPORT = re.compile(
+    rb"django\.dispatch|from\s+django\s+import\s*\(?[\w\s,]*?\bdispatch\b"
+)
+_USE = re.compile(rb"\b(?:dis)?connect\b|receiver")
+_USE_OR_SEND = re.compile(rb"\b(?:dis)?connect\b|receiver|\.a?send(?:_robust)?\s*\(")
+# ``from django.x.y import a, b`` (parenthesised over several lines too) and ``import m``.
+_FROM_IMPORT = re.compile(
+    rb"^[ \t]*from[ \t]+(django(?:\.\w+)*)[ \t]+import[ \t]*(\((?:[^)#]|#[^\n]*)*\)|[^\n#;]*)",
+    re.MULTILINE,
+)
+# ``import django.db.models.signals as s`` or ``django.db.models.signals.X``: the module
+# is used as an object, so any attribute of it may be wrong.
+_MODULE_AS_OBJECT = re.compile(
+    rb"^[ \t]*import[ \t]+django\.[\w.]*(?:signals|autoreload)\b"
+    rb"|\bdjango(?:\.\w+)+\.(?:signals|autoreload)\.\w",
+    re.MULTILINE,
+)
+
+
+def _names(text: bytes) -> list[tuple[str, str]]:
+    """``(name, bound_as)`` for the names of a from-import's text."""
+    found = []
+    for part in text.strip(b"() \t\r\n").split(b","):
+        words = part.split(b"#")[0].split()
+        if not words:
+            continue
+        name = words[0].decode("ascii", "replace")
+        bound = words[2].decode("ascii", "replace") if len(words) == 3 else name
+        found.append((name, bound))
+    return found
+
+
+def _word(name: str) -> re.Pattern[bytes]:
+    return re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
+
+
+class Prefilter:
+    def __init__(self, version: Version, extra_signal_names: Iterable[str] = ()):
+        self.version = version
+        names = {spec.name for spec in catalogue.SIGNALS} | set(extra_signal_names)
+        self._signal_names = self._alternation(names)
+
+    @staticmethod
+    def _alternation(names: Iterable[str]) -> re.Pattern[bytes] | None:
+        words = sorted(names, key=len, reverse=True)
+        if not words:
+            return None
+        return re.compile(rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in words) + rb")\b")
+
+    def first_pass(self, data: bytes) -> bool:
+        """True when the file can matter without knowing anything about the project."""
+        if b"dispatch" in data and _DISPATCH_IMPORT.search(data):
+            return True
+        names = self._signal_names
+        if names is not None and _USE.search(data) and names.search(data):
+            return True
+        if b"django" in data and (b"signals" in data or b"autoreload" in data):
+            return self._suspicious_imports(data)
+        return False
+
+    def second_pass(
+        self, data: bytes, project_signals: frozenset[str], m2m_senders: frozenset[str]
+    ) -> bool:
+        """For a file the first pass rejected: does it use a signal the project defines,
+        or declare a model that some ``m2m_changed`` receiver uses as its sender?"""
+        if project_signals and _USE_OR_SEND.search(data):
+            pattern = self._alternation(project_signals)
+            if pattern is not None and pattern.search(data):
+                return True
+        if m2m_senders and b"ManyToManyField" in data:
+            pattern = self._alternation(m2m_senders)
+            if pattern is not None and pattern.search(data):
+                return True
+        return False
+
+    def _suspicious_imports(self, data: bytes) -> bool:
+        """Whether an import from a Django module the catalogue knows may be wrong."""
+        from signallint.module_names import Verdict, judge
+
+        nowhere = Span(0, 0, 0, 0)
+        for match in _FROM_IMPORT.finditer(data):
+            module = match.group(1).decode("ascii")
+            for name, bound in _names(match.group(2)):
+                if name == "*":
+                    continue
+                submodule = f"{module}.{name}"
+                if submodule in catalogue.MODULE_NAMES:
+                    # The module itself is imported: any ``bound.X`` may be wrong.
+                    if _word(bound).search(data) and re.search(
+                        rb"\b" + re.escape(bound.encode()) + rb"\.\w", data
+                    ):
+                        return True
+                    continue
+                if module not in catalogue.MODULE_NAMES:
+                    continue
+                ref = ModuleNameRef(module, name, nowhere, via_import=True)
+                if judge(ref, self.version).verdict is not Verdict.FINE:
+                    return True
+        return _MODULE_AS_OBJECT.search(data) is not None
