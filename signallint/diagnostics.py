@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from signallint.facts import Span
+from signallint.fixes import Fix
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +18,8 @@ class Diagnostic:
     name: str
     message: str
     span: Span
+    # A repair the rule proposes (applied by ``--fix``), when it is unambiguous.
+    fix: Fix | None = None
 
     @property
     def line(self) -> int:

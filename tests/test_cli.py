@@ -109,7 +109,7 @@ def test_json_format(project: Path) -> None:
         "name": "receiver-missing-kwargs",
         "message": "receiver `on_save` does not accept **kwargs; add **kwargs to its parameters",
         "severity": "error",
-        "fix": "none",
+        "fix": "safe",
     }
 
 

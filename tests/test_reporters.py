@@ -73,7 +73,7 @@ def test_json_schema() -> None:
         "name": "receiver-missing-kwargs",
         "message": MESSAGE,
         "severity": "error",
-        "fix": "none",
+        "fix": "safe",
     }
 
 

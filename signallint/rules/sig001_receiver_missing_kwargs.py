@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from signallint import fixes
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts
-from signallint.rules import Finding, rule
+from signallint.rules import Fix, FixableFinding, rule
 from signallint.signatures import checked_receivers
 
 
@@ -12,8 +13,9 @@ from signallint.signatures import checked_receivers
     "SIG001",
     "receiver-missing-kwargs",
     "receiver `{name}` does not accept **kwargs; add **kwargs to its parameters",
+    fix=Fix.SAFE,
 )
-def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
+def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
     """
     ## What it does
     Finds receivers of Django signals whose signature has no `**kwargs` parameter.
@@ -48,6 +50,13 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         ...
     ```
 
+    ## Fix safety
+    The fix is safe: it appends `**kwargs` to the parameters (after the last one, keeping
+    trailing commas, comments and annotations; `**kwargs: object` when every other
+    parameter is annotated). Django never calls a receiver positionally, so a new
+    catch-all keyword parameter changes no call that works today; it only lets `send()`
+    succeed. When `kwargs` is already a name in the function, `_kwargs` is used instead.
+
     ## References
     - `django/dispatch/dispatcher.py`: `Signal.connect()` and `Signal.send()`
     """
@@ -57,4 +66,5 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
             yield (
                 function.span,
                 (f"receiver `{name}` does not accept **kwargs; add **kwargs to its parameters"),
+                fixes.safe(fixes.AddVarKeyword(function.span), "add **kwargs"),
             )

@@ -3,9 +3,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
+from signallint import fixes
+from signallint.catalogue import SignalSpec
 from signallint.context import RuleContext
-from signallint.facts import ModuleFacts, ParamKind
-from signallint.rules import Finding, rule
+from signallint.facts import FunctionFact, ModuleFacts, Param, ParamKind
+from signallint.rules import Finding, Fix, FixableFinding, rule
 from signallint.signatures import checked_receivers, misplaced_sender_param, passed_names
 
 
@@ -13,8 +15,9 @@ from signallint.signatures import checked_receivers, misplaced_sender_param, pas
     "SIG002",
     "receiver-requires-unsent-argument",
     "receiver `{name}` requires `{param}`, which `{signal}` never sends",
+    fix=Fix.UNSAFE,
 )
-def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
+def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding | FixableFinding]:
     """
     ## What it does
     Finds receiver parameters without a default whose name the signal never passes,
@@ -58,6 +61,15 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         ...
     ```
 
+    ## Fix safety
+    When exactly one keyword that every connected signal always sends is close to the
+    parameter's name (`instnace` → `instance`), the fix renames the parameter and its
+    uses in the function. It is unsafe: the name is a guess, and code that calls the
+    function directly with the old keyword (`on_save(instnace=obj)`) would break. It is
+    not offered when the function already uses the new name, or uses the old one in a
+    way that cannot be renamed with certainty (a string annotation, `nonlocal`, a
+    nested scope that rebinds it).
+
     ## Options
     - `django-version`: which keywords each signal sends depends on the Django version.
     """
@@ -96,7 +108,25 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
                         f"receiver `{function.name}` requires `{param.name}`, "
                         f"which {label} never sends; {hint}"
                     ),
+                    _rename(function, param, specs, context),
                 )
+
+
+def _rename(
+    function: FunctionFact, param: Param, specs: list[SignalSpec], context: RuleContext
+) -> fixes.Fix | None:
+    """Rename a misspelled parameter when exactly one keyword every signal sends is close."""
+    if not all(spec.kwargs_known for spec in specs):
+        return None
+    always = frozenset.intersection(*(spec.always_sent(context.version) for spec in specs))
+    passed = sorted(frozenset().union(*(passed_names(spec, context) for spec in specs)))
+    close = difflib.get_close_matches(param.name, passed, n=len(passed), cutoff=0.75)
+    if len(close) != 1 or close[0] not in always:
+        return None
+    if any(p.name == close[0] for p in function.params):
+        return None
+    action = fixes.RenameParameter(function.span, param.name, close[0])
+    return fixes.unsafe(action, f"rename `{param.name}` to `{close[0]}`")
 
 
 def _closest(name: str, candidates: frozenset[str]) -> str | None:

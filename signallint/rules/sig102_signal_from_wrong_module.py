@@ -2,18 +2,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from signallint import catalogue, fixes
 from signallint.context import RuleContext
-from signallint.facts import ModuleFacts
+from signallint.facts import ModuleFacts, ModuleNameRef
 from signallint.module_names import Verdict, judge
-from signallint.rules import Finding, rule
+from signallint.rules import Fix, FixableFinding, rule
 
 
 @rule(
     "SIG102",
     "signal-from-wrong-module",
     "signal `{name}` is not in `{module}`; import it from `{home}`",
+    fix=Fix.SAFE,
 )
-def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
+def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
     """
     ## What it does
     Finds a real Django signal imported from (or looked up on) a module that does not
@@ -33,6 +35,14 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     ```python
     from django.core.signals import request_finished
     ```
+
+    ## Fix safety
+    The fix is safe: it imports the name from the one module that defines it, merged
+    into an existing `from that.module import ...` line when there is one (else the
+    wrong module is replaced in place, or a new line added below). The import fails
+    today, so no working code changes meaning, and the name bound is the same. It is
+    not offered for `module.name` attribute lookups, for a name that several Django
+    modules define, or when removing the name from its line would delete a comment.
     """
     for ref in facts.module_name_refs:
         judgement = judge(ref, context.version)
@@ -44,4 +54,17 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
                     f"signal `{ref.name}` is not in `{ref.module}`; "
                     f"import it from `{judgement.spec.module}`"
                 ),
+                _move(ref, context),
             )
+
+
+def _move(ref: ModuleNameRef, context: RuleContext) -> fixes.Fix | None:
+    homes = {
+        spec.module
+        for spec in catalogue.find_signals_named(ref.name)
+        if spec.exists_in(context.version)
+    }
+    if not ref.via_import or len(homes) != 1:
+        return None
+    [home] = homes
+    return fixes.safe(fixes.MoveImport(ref.span, ref.name, home), f"import it from `{home}`")

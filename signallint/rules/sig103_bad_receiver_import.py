@@ -1,19 +1,22 @@
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 
+from signallint import catalogue, fixes
 from signallint.context import RuleContext
-from signallint.facts import ModuleFacts
+from signallint.facts import ModuleFacts, ModuleNameRef, Span
 from signallint.module_names import Verdict, judge
-from signallint.rules import Finding, rule
+from signallint.rules import Fix, FixableFinding, rule
 
 
 @rule(
     "SIG103",
     "bad-receiver-import",
     "`{module}` has no `{name}`; import `receiver` from `django.dispatch`",
+    fix=Fix.SAFE,
 )
-def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
+def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
     """
     ## What it does
     Finds a misspelled `receiver` (`reciver`, `reciever`) imported from
@@ -34,10 +37,42 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     ```python
     from django.dispatch import receiver
     ```
+
+    ## Fix safety
+    The fix is safe. A misspelled name is replaced by `receiver` only when `receiver` is
+    the one name of `django.dispatch` close to it, and its uses in the module (the
+    decorators) are renamed only when the import is the name's sole binding and
+    `receiver` is not already a name there. Replacing a guessed name would make a fix
+    unsafe in general, but not here: the import raises `ImportError`, so the module
+    has no behaviour to preserve, and a near-`receiver` imported from Django's
+    dispatch module can mean nothing else. A `receiver` imported from the wrong module
+    is imported from `django.dispatch` instead (merged into an existing
+    `from django.dispatch import ...` line when there is one).
     """
     for ref in facts.module_name_refs:
         if judge(ref, context.version).verdict is Verdict.BAD_RECEIVER:
             yield (
                 ref.span,
                 (f"`{ref.module}` has no `{ref.name}`; import `receiver` from `django.dispatch`"),
+                _repair(ref),
             )
+
+
+def _repair(ref: ModuleNameRef) -> fixes.Fix | None:
+    if ref.name == "receiver":
+        if not ref.via_import:
+            return None  # ``signals.receiver``: the right module is not imported here
+        action = fixes.MoveImport(ref.span, "receiver", "django.dispatch")
+        return fixes.safe(action, "import `receiver` from `django.dispatch`")
+    names = sorted(catalogue.MODULE_NAMES.get(ref.module, frozenset()) | {"receiver"})
+    if difflib.get_close_matches(ref.name, names, n=len(names), cutoff=0.75) != ["receiver"]:
+        return None
+    title = f"replace `{ref.name}` with `receiver`"
+    if ref.via_import:
+        return fixes.safe(fixes.RenameImportedName(ref.span, ref.name, "receiver"), title)
+    # ``dispatch.reciver``: the attribute's name ends the span.
+    span = ref.span
+    if span.line != span.end_line:
+        return None
+    name = Span(span.end_line, span.end_col - len(ref.name), span.end_line, span.end_col)
+    return fixes.safe(fixes.Replace(name, ref.name, "receiver"), title)

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from signallint import fixes
 from signallint.context import RuleContext
 from signallint.facts import Connection, ConnectionStyle, ModuleFacts, ReceiverKind
-from signallint.rules import Finding, rule
+from signallint.rules import Fix, FixableFinding, rule
 
 _WHAT = {
     ReceiverKind.LAMBDA: "a lambda",
@@ -36,8 +37,9 @@ def weakly_held_receiver(connection: Connection) -> str | None:
     "weak-receiver-collected",
     "{receiver} connected with weak=True is garbage-collected and never called; "
     "pass weak=False or connect a module-level function",
+    fix=Fix.UNSAFE,
 )
-def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
+def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
     """
     ## What it does
     Finds receivers that nothing but the signal refers to, connected with the default
@@ -72,6 +74,14 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     post_save.connect(log_save)
     ```
 
+    ## Fix safety
+    The fix passes `weak=False` (or turns a literal `weak=True` into `weak=False`). It
+    is unsafe because it changes what runs: the receiver, dead until now in production,
+    starts being called, and a connection made each time a function runs (a closure
+    connected in a view, say) now accumulates receivers that are never released; give
+    such connections a `dispatch_uid` or move the receiver to module level. It is not
+    offered when the call passes `**options`.
+
     ## Known problems
     A nested function is reported only when its name appears nowhere else in its
     enclosing function (where it could be stored, returned or passed on). A `weak=`
@@ -86,10 +96,13 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         span = connection.span
         if connection.function is not None and connection.style is ConnectionStyle.DECORATOR:
             span = connection.function.span
+        position = 2 if connection.style is ConnectionStyle.CONNECT else None
+        action = fixes.AddKeywordArgument(connection.span, "weak", "False", position)
         yield (
             span,
             (
                 f"{what} connected with weak=True is garbage-collected and never called; "
                 "pass weak=False or connect a module-level function"
             ),
+            fixes.unsafe(action, "pass weak=False"),
         )

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from signallint import fixes
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts
-from signallint.rules import Finding, rule
+from signallint.rules import Fix, FixableFinding, rule
 
 M2M_CHANGED = "django.db.models.signals.m2m_changed"
 
@@ -14,8 +15,9 @@ M2M_CHANGED = "django.db.models.signals.m2m_changed"
     "m2m-changed-model-sender",
     "`m2m_changed` is sent with the intermediate model, never `{model}`; "
     "use `{model}.{field}.through`",
+    fix=Fix.UNSAFE,
 )
-def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
+def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
     """
     ## What it does
     Finds `m2m_changed` receivers whose `sender=` is a model that declares a
@@ -59,6 +61,12 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         ...
     ```
 
+    ## Fix safety
+    When the model declares exactly one `ManyToManyField`, the fix replaces the sender
+    with that field's intermediate model (`sender=Pizza` → `sender=Pizza.toppings.through`).
+    It is unsafe: the receiver, which never ran, starts running, and the relation is a
+    guess (another model's `ManyToManyField` to this one is a relation too).
+
     ## Known problems
     Only models of the checked project are recognised, and a model that some
     `ManyToManyField(through=...)` names as its intermediate model is never reported.
@@ -88,7 +96,12 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
             if len(fields) == 1
             else "use `" + "` or `".join(f"{sender.text}.{f}.through" for f in fields) + "`"
         )
+        fix = None
+        if len(fields) == 1:
+            through = f"{sender.text}.{fields[0]}.through"
+            fix = fixes.unsafe(fixes.Replace(sender.span, sender.text, through), f"use `{through}`")
         yield (
             sender.span,
             (f"`m2m_changed` is sent with the intermediate model, never `{sender.text}`; {hint}"),
+            fix,
         )

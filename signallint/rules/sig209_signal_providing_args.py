@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from signallint import fixes
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts
-from signallint.rules import Finding, rule
+from signallint.rules import Fix, FixableFinding, rule
 
 
 @rule(
@@ -12,8 +13,9 @@ from signallint.rules import Finding, rule
     "signal-providing-args",
     "`providing_args` was removed in Django 4.0: Signal() raises TypeError",
     since=(4, 0),
+    fix=Fix.SAFE,
 )
-def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
+def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
     """
     ## What it does
     Finds `Signal(providing_args=[...])` (Django's `Signal` or `ModelSignal`, not
@@ -39,15 +41,25 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     order_paid = Signal()
     ```
 
+    ## Fix safety
+    The fix is safe: it removes the argument and keeps what it documented as a comment
+    on the call's line (`order_paid = Signal()  # providing_args: order, amount`, or a
+    comment line above when the line already has one). The argument never did anything
+    but document, and from Django 4.0 it makes `Signal()` raise. It is offered only
+    when the value is a literal list, tuple or set of strings and deletes no comment.
+
     ## Options
     - `django-version`: applies from Django 4.0.
     """
     for definition in facts.signal_defs:
         if definition.providing_args is not None:
+            argument = definition.providing_args
+            action = fixes.DropProvidingArgs(argument.span)
             yield (
-                definition.providing_args.span,
+                argument.span,
                 (
                     "`providing_args` was removed in Django 4.0: Signal() raises TypeError; "
                     "remove it and document the keywords in a comment"
                 ),
+                fixes.safe(action, "remove providing_args, keep it as a comment"),
             )
