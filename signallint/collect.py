@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
@@ -19,9 +19,16 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from signallint import catalogue
 from signallint.facts import (
     Argument,
+    ClassFact,
     Connection,
+    ConnectionSite,
     ConnectionStyle,
+    DefaultAppConfig,
+    DynamicImport,
+    DynamicImportKind,
     FunctionFact,
+    ImportFact,
+    InstalledApps,
     ModelClass,
     ModuleFacts,
     ModuleNameRef,
@@ -35,6 +42,7 @@ from signallint.facts import (
     SignalDef,
     SignalUse,
     Span,
+    Wiring,
 )
 from signallint.names import (
     BindingKind,
@@ -64,6 +72,27 @@ class _FunctionSite:
     nested: bool
 
 
+@dataclass(frozen=True, slots=True)
+class _PlacedStatement:
+    """Positions computed for one statement alone, and how to move them into the file."""
+
+    positions: Mapping[cst.CSTNode, CodeRange]
+    line_shift: int
+    column_shifts: list[int]
+
+    def span(self, code_range: CodeRange) -> Span:
+        start, end = code_range.start, code_range.end
+        return Span(
+            start.line + self.line_shift,
+            start.column + self._column_shift(start.line),
+            end.line + self.line_shift,
+            end.column + self._column_shift(end.line),
+        )
+
+    def _column_shift(self, line: int) -> int:
+        return self.column_shifts[line - 1] if line <= len(self.column_shifts) else 0
+
+
 class FactCollector(ScopeBuilder):
     def __init__(
         self,
@@ -71,11 +100,21 @@ class FactCollector(ScopeBuilder):
         module: cst.Module,
         package: str | None = None,
         module_name: str | None = None,
+        source: str | None = None,
     ):
         super().__init__(package, catalogue.module_has_name)
         self.path = path
         self.module_name = module_name
         self.module = module
+        self._source = source
+        # The top-level statement being visited, and the one each remembered node is in:
+        # positions are computed for those statements only (see ``span``).
+        self.statement: cst.CSTNode = module
+        self._statement_of: dict[cst.CSTNode, cst.CSTNode] = {}
+        self._anchor: cst.CSTNode = module
+        self._statement_positions: dict[cst.CSTNode, _PlacedStatement | None] = {}
+        self._lines: list[str] | None = None
+        self._statements: list[cst.CSTNode] = []
         self._names_stack: list[str] = []
         self._functions: dict[cst.CSTNode, _FunctionSite] = {}
         self._calls: list[tuple[cst.Call, Scope]] = []
@@ -87,7 +126,8 @@ class FactCollector(ScopeBuilder):
         self._assigned_names: dict[cst.Call, str] = {}
         self._signal_targets: dict[cst.CSTNode, cst.Call] = {}
         self._classes: list[tuple[cst.ClassDef, str]] = []
-        self._positions: Mapping[cst.CSTNode, CodeRange] = {}
+        self._positions: Mapping[cst.CSTNode, CodeRange] | None = None
+        self._wiring = _WiringState()
 
     # -- the pass ---------------------------------------------------------------
 
@@ -99,6 +139,8 @@ class FactCollector(ScopeBuilder):
             if enclosing.kind is ScopeKind.CLASS and isinstance(enclosing.node, cst.ClassDef)
             else None
         )
+        self._statements.append(node)
+        self._statement_of[node] = node
         self._functions[node] = _FunctionSite(
             node,
             ".".join([*self._names_stack, node.name.value]),
@@ -111,27 +153,45 @@ class FactCollector(ScopeBuilder):
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._names_stack.pop()
+        self._statements.pop()
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self._statements.append(node)
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine) -> None:
+        self._statements.pop()
+
+    def _innermost_statement(self) -> cst.CSTNode:
+        return self._statements[-1] if self._statements else self.statement
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         super().visit_ClassDef(node)
+        self._statements.append(node)
+        self._statement_of[node] = node
         self._names_stack.append(node.name.value)
         self._classes.append((node, ".".join(self._names_stack)))
+        self._wiring_class(node)
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self._names_stack.pop()
+        self._statements.pop()
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if isinstance(func, cst.Attribute):
             if func.attr.value in CONNECTION_METHODS:
                 self._calls.append((node, self.scope))
+                self._statement_of[node] = self._innermost_statement()
             elif func.attr.value in SEND_METHODS:
                 self._sends.append((node, self.scope))
+                self._statement_of[node] = self._innermost_statement()
         callee = (
             func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
         )
         if callee in ("Signal", "ModelSignal"):
             self._signal_calls.append((node, self.scope))
+            self._statement_of[node] = self._innermost_statement()
+        self._wiring_call(node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         super().visit_Assign(node)
@@ -140,12 +200,15 @@ class FactCollector(ScopeBuilder):
             if isinstance(target, cst.Name):
                 self._assigned_names[node.value] = target.value
                 self._signal_targets[target] = node.value
+        self._wiring_assign(node)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         super().visit_ImportFrom(node)
         base = self._import_from_base(node)
         if base is not None and base in catalogue.MODULE_NAMES:
             self._import_froms.append((node, base))
+            self._statement_of[node] = self._innermost_statement()
+        self._wiring_import_from(node)
 
     def _import_from_base(self, node: cst.ImportFrom) -> str | None:
         return absolute_module(node.module, len(node.relative), self.package)
@@ -156,18 +219,21 @@ class FactCollector(ScopeBuilder):
             root = root.value
         if isinstance(root, cst.Name):
             self._attributes.append((node, self.scope))
+            self._statement_of[node] = self._innermost_statement()
 
     # -- facts ------------------------------------------------------------------
 
     def facts(self) -> ModuleFacts:
+        connections = tuple(self._connections())
         return ModuleFacts(
             self.path,
             self.module_name,
-            connections=tuple(self._connections()),
+            connections=connections,
             module_name_refs=tuple(self._module_name_refs()),
             signal_defs=tuple(self._signal_defs()),
             send_calls=tuple(self._send_calls()),
             model_classes=tuple(self._model_classes()),
+            wiring=self._wiring_facts(connections),
         )
 
     def _qualify(self, dotted: str) -> str:
@@ -176,6 +242,7 @@ class FactCollector(ScopeBuilder):
     def _signal_defs(self) -> list[SignalDef]:
         found = []
         for call, scope in self._signal_calls:
+            self._at(call)
             model_signal = self._signal_class(call, scope)
             if model_signal is None:
                 continue
@@ -228,6 +295,7 @@ class FactCollector(ScopeBuilder):
     def _send_calls(self) -> list[SendCall]:
         found = []
         for call, scope in self._sends:
+            self._at(call)
             assert isinstance(call.func, cst.Attribute)
             [use] = self._signal_uses(call.func.value, scope, allow_lists=False)
             if not use.candidates:
@@ -245,35 +313,95 @@ class FactCollector(ScopeBuilder):
     def _model_classes(self) -> list[ModelClass]:
         found = []
         for node, path in self._classes:
+            self._at(node)
             fields = _m2m_fields(node, self.module)
             if fields:
                 found.append(ModelClass(self._qualify(path), fields, self.span(node.name)))
         return found
 
-    def _ensure_positions(self) -> None:
-        if not self._positions:
-            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-            self._positions = wrapper.resolve(PositionProvider)
+    def _at(self, anchor: cst.CSTNode) -> cst.CSTNode:
+        """Spans computed from now on are in ``anchor``'s top-level statement.
+
+        Returns the previous statement, for callers that must restore it."""
+        previous, self._anchor = self._anchor, self._statement_of.get(anchor, self.module)
+        return previous
 
     def span(self, node: cst.CSTNode) -> Span:
-        self._ensure_positions()
-        code_range = self._positions[node]
-        return Span(
-            code_range.start.line,
-            code_range.start.column,
-            code_range.end.line,
-            code_range.end.column,
+        """The position of ``node``.
+
+        Resolving positions for a whole module costs several times its parse, and most
+        modules need a handful. So positions are resolved for the innermost statement
+        that holds the node (a simple statement, a ``def`` or a ``class``), wrapped in a
+        module of its own, then moved to where that statement's text stands in the
+        source. The whole module is resolved only when the text cannot be placed
+        unambiguously.
+        """
+        placed = self._placed(self._anchor)
+        code_range = placed.positions.get(node) if placed is not None else None
+        if placed is None or code_range is None:
+            if self._positions is None:
+                wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+                self._positions = wrapper.resolve(PositionProvider)
+            code_range = self._positions[node]
+            start, end = code_range.start, code_range.end
+            return Span(start.line, start.column, end.line, end.column)
+        return placed.span(code_range)
+
+    def _placed(self, statement: cst.CSTNode) -> _PlacedStatement | None:
+        if statement is self.module or self._source is None:
+            return None
+        if statement not in self._statement_positions:
+            self._statement_positions[statement] = self._place(statement)
+        return self._statement_positions[statement]
+
+    def _place(self, statement: cst.CSTNode) -> _PlacedStatement | None:
+        assert isinstance(statement, cst.BaseStatement)
+        header_only = isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and isinstance(
+            statement.body, cst.IndentedBlock
         )
+        if header_only:
+            # Facts anchored on a def or class need its header (decorators, name,
+            # parameters, bases), never its body: position a stand-in with a one-line
+            # body, built from the very same header nodes.
+            assert isinstance(statement, (cst.FunctionDef, cst.ClassDef))
+            assert isinstance(statement.body, cst.IndentedBlock)
+            stub_body = statement.body.with_changes(body=[_ELLIPSIS_LINE])
+            statement = statement.with_changes(body=stub_body)
+        code_lines = _LINE_BREAK.split(self.module.code_for_node(statement))
+        if code_lines and code_lines[-1] == "":
+            code_lines.pop()
+        if header_only:
+            code_lines.pop()  # the stand-in body
+        source_lines = self._source_lines()
+        first = _unique_placement(source_lines, code_lines)
+        if first is None:
+            return None
+        alone = self.module.with_changes(body=[statement], header=[], footer=[])
+        positions = MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider)
+        # A nested statement's code lacks its enclosing blocks' indentation: each of its
+        # lines is a suffix of the source line, and the difference is the column shift.
+        column_shifts = [
+            len(source_lines[first + i]) - len(code_line) for i, code_line in enumerate(code_lines)
+        ]
+        return _PlacedStatement(positions, first, column_shifts)
+
+    def _source_lines(self) -> list[str]:
+        if self._lines is None:
+            assert self._source is not None
+            self._lines = _LINE_BREAK.split(self._source)
+        return self._lines
 
     def _module_name_refs(self) -> list[ModuleNameRef]:
         refs: list[ModuleNameRef] = []
         for node, base in self._import_froms:
+            self._at(node)
             assert not isinstance(node.names, cst.ImportStar)
             for alias in node.names:
                 name = dotted_name(alias.name)
                 if name is not None:
                     refs.append(ModuleNameRef(base, name, self.span(alias.name), via_import=True))
         for attribute, scope in self._attributes:
+            self._at(attribute)
             root: cst.BaseExpression = attribute
             while isinstance(root, cst.Attribute):
                 root = root.value
@@ -288,11 +416,13 @@ class FactCollector(ScopeBuilder):
     def _connections(self) -> list[Connection]:
         found: list[Connection] = []
         for function, scope in self._decorated:
+            self._at(function)
             for index, decorator in enumerate(function.decorators):
                 connection = self._decorator_connection(function, index, decorator, scope)
                 if connection is not None:
                     found.append(connection)
         for call, scope in self._calls:
+            self._at(call)
             connection = self._call_connection(call, scope)
             if connection is not None:
                 found.append(connection)
@@ -519,6 +649,15 @@ class FactCollector(ScopeBuilder):
     def _function_fact(self, site: _FunctionSite, drop_first: bool = False) -> FunctionFact:
         node = site.node
         assert isinstance(node, cst.FunctionDef)
+        previous = self._at(node)
+        try:
+            return self._function_fact_here(site, node, drop_first)
+        finally:
+            self._anchor = previous
+
+    def _function_fact_here(
+        self, site: _FunctionSite, node: cst.FunctionDef, drop_first: bool
+    ) -> FunctionFact:
         params = _params(node.params, self.span)
         if drop_first and params and params[0].kind is not ParamKind.VAR_POSITIONAL:
             params = params[1:]
@@ -550,6 +689,7 @@ class FactCollector(ScopeBuilder):
                     and call.func.attr.value == "save"
                     and isinstance(call.func.value, cst.Name)
                 ):
+                    self._anchor = statement
                     yield SaveCall(
                         call.func.value.value,
                         self.span(call),
@@ -570,6 +710,392 @@ class FactCollector(ScopeBuilder):
             decorators=(),
             span=self.span(node),
         )
+
+    # -- wiring: what Django imports (for signallint.project) -----------------------
+    #
+    # Kept apart from the signal facts above. Every import with the function or class
+    # that holds it, calls that import modules named at runtime, the classes that may
+    # be AppConfigs, INSTALLED_APPS and default_app_config in settings and app modules,
+    # and where each connection happens.
+
+    def visit_Import(self, node: cst.Import) -> None:
+        super().visit_Import(node)
+        owner = self._wiring_owner()
+        for alias in node.names:
+            name = dotted_name(alias.name)
+            if name is not None:
+                self._wiring.imports.append(ImportFact(name, owner=owner))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        super().visit_AnnAssign(node)
+        if (
+            node.value is not None
+            and self.scope.kind is ScopeKind.MODULE
+            and isinstance(node.target, cst.Name)
+        ):
+            self._wiring_remember(node.target.value, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        super().visit_AugAssign(node)
+        if self.scope.kind is ScopeKind.MODULE and isinstance(node.target, cst.Name):
+            if isinstance(node.operator, cst.AddAssign):
+                self._wiring_remember(node.target.value, node.value)
+            else:
+                self._wiring.opaque.add(node.target.value)
+
+    def _wiring_owner(self) -> str | None:
+        return ".".join(self._names_stack) or None
+
+    def _wiring_remember(self, name: str, value: cst.BaseExpression) -> None:
+        self._wiring.assigned.setdefault(name, []).append(value)
+        self._statement_of[value] = self.statement
+
+    def _wiring_import_from(self, node: cst.ImportFrom) -> None:
+        base = self._import_from_base(node)
+        if base is None:
+            return  # a relative import that cannot be placed
+        names: tuple[str, ...] = ("*",)
+        if not isinstance(node.names, cst.ImportStar):
+            names = tuple(name for name in map(dotted_name, (a.name for a in node.names)) if name)
+        self._wiring.imports.append(ImportFact(base, names, True, self._wiring_owner()))
+
+    def _wiring_class(self, node: cst.ClassDef) -> None:
+        if self.scope.kind is ScopeKind.MODULE:
+            self._wiring.classes.append((node, self.statement is not node))
+
+    def _wiring_assign(self, node: cst.Assign) -> None:
+        if self.scope.kind is not ScopeKind.MODULE:
+            return
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                self._wiring_remember(target.target.value, node.value)
+            else:
+                for name in _target_names(target.target):
+                    self._wiring.opaque.add(name)
+
+    def _wiring_call(self, node: cst.Call) -> None:
+        func = node.func
+        spelled = (
+            func.attr.value
+            if isinstance(func, cst.Attribute)
+            else func.value
+            if isinstance(func, cst.Name)
+            else None
+        )
+        if spelled in DYNAMIC_IMPORT_SPELLINGS:
+            self._wiring.dynamic.append((node, self.scope, self._wiring_owner()))
+        elif (
+            spelled in LIST_METHODS
+            and isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and self.scope.kind is ScopeKind.MODULE
+        ):
+            self._wiring.list_calls.setdefault(func.value.value, []).append(node)
+
+    def _wiring_facts(self, connections: Sequence[Connection]) -> Wiring:
+        return Wiring(
+            imports=tuple(self._wiring.imports),
+            dynamic_imports=tuple(self._dynamic_imports()),
+            classes=tuple(self._class_facts()),
+            installed_apps=self._installed_apps(),
+            default_app_config=self._default_app_config(),
+            connection_sites=tuple(self._connection_sites(connections)),
+        )
+
+    def _dynamic_imports(self) -> list[DynamicImport]:
+        found = []
+        for call, scope, owner in self._wiring.dynamic:
+            kind = self._dynamic_kind(call, scope)
+            positional = [arg for arg in call.args if arg.keyword is None]
+            names: list[str]
+            if kind is DynamicImportKind.FILE:
+                names = ["*"]
+            elif kind is DynamicImportKind.AUTODISCOVER:
+                names = [
+                    "*" if arg.star else self._name_pattern(arg.value, scope) for arg in positional
+                ]
+            else:
+                first = (
+                    _argument(call.args, 0, "name")
+                    or _keyword_argument(call.args, "dotted_path")
+                    or _keyword_argument(call.args, "mod_name")
+                )
+                names = [
+                    "*" if first is None or first.star else self._name_pattern(first.value, scope)
+                ]
+                if kind is DynamicImportKind.MODULE:
+                    package = _argument(call.args, 1, "package")
+                    names = [self._place_relative(name, package, scope) for name in names]
+                    if _argument(call.args, 3, "fromlist") is not None:
+                        # ``__import__(name, fromlist=[...])`` also imports submodules.
+                        names += [f"{name}.*" for name in names]
+            hints: tuple[str, ...] = ()
+            if any(_opaque(name) for name in names):
+                text = self._source if self._source is not None else self.module.code
+                hints = tuple(sorted(set(_QUOTED_IDENTIFIER.findall(text))))
+            found.append(DynamicImport(kind, tuple(names), owner, hints))
+        return found
+
+    def _dynamic_kind(self, call: cst.Call, scope: Scope) -> DynamicImportKind:
+        for name in self.resolve_expression(call.func, scope):
+            if name in DYNAMIC_IMPORTS:
+                return DYNAMIC_IMPORTS[name]
+        # Not resolved to one of the known callables (a wrapper, an alias we cannot
+        # follow): go by the spelling. That only ever adds possible imports, which can
+        # keep a module from being reported but never make one reported.
+        func = call.func
+        spelled = func.attr.value if isinstance(func, cst.Attribute) else dotted_name(func)
+        return DYNAMIC_IMPORT_SPELLINGS[spelled or ""]
+
+    def _name_pattern(self, expression: cst.BaseExpression, scope: Scope) -> str:
+        """A module name as a pattern: literal text, ``*`` for what is known at runtime only."""
+        literal = _string_value(expression)
+        if literal is not None:
+            return literal
+        pattern = "*"
+        if isinstance(expression, cst.Name):
+            if expression.value == "__name__" and self.module_name:
+                pattern = self.module_name
+            elif expression.value == "__package__" and self.package:
+                pattern = self.package
+        elif isinstance(expression, cst.FormattedString):
+            pattern = "".join(
+                part.value
+                if isinstance(part, cst.FormattedStringText)
+                else self._name_pattern(part.expression, scope)
+                if isinstance(part, cst.FormattedStringExpression)
+                else "*"
+                for part in expression.parts
+            )
+        elif isinstance(expression, cst.BinaryOperation):
+            if isinstance(expression.operator, cst.Add):
+                pattern = self._name_pattern(expression.left, scope) + self._name_pattern(
+                    expression.right, scope
+                )
+            elif isinstance(expression.operator, cst.Modulo):
+                template = _string_value(expression.left)
+                if template is not None:
+                    pattern = _PERCENT_FIELD.sub("*", template)
+        elif isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute):
+            template = _string_value(expression.func.value)
+            method = expression.func.attr.value
+            if template is not None and method == "format":
+                pattern = _FORMAT_FIELD.sub("*", template)
+            elif (
+                template is not None
+                and method == "join"
+                and len(expression.args) == 1
+                and isinstance(expression.args[0].value, (cst.List, cst.Tuple))
+            ):
+                pattern = template.join(
+                    "*"
+                    if isinstance(element, cst.StarredElement)
+                    else self._name_pattern(element.value, scope)
+                    for element in expression.args[0].value.elements
+                )
+        return re.sub(r"\*+", "*", pattern)
+
+    def _place_relative(self, name: str, package: cst.Arg | None, scope: Scope) -> str:
+        """``import_module(".signals", package=...)``: the absolute pattern."""
+        if not name.startswith("."):
+            return name
+        rest = name.lstrip(".")
+        level = len(name) - len(rest)
+        base = self._name_pattern(package.value, scope) if package is not None else "*"
+        if "*" not in base:
+            parts = base.split(".")
+            base = ".".join(parts[: len(parts) - (level - 1)]) if level - 1 < len(parts) else "*"
+        return f"{base}.{rest}" if rest else base
+
+    def _class_facts(self) -> list[ClassFact]:
+        stem = self.path.replace("\\", "/").rsplit("/", 1)[-1]
+        in_apps_module = stem == "apps.py" or (self.module_name or "").endswith(".apps")
+        found = []
+        for node, conditional in self._wiring.classes:
+            bases = [arg.value for arg in node.bases if arg.keyword is None]
+            if not in_apps_module and not any(
+                (dotted_name(base) or "").endswith("Config") for base in bases
+            ):
+                continue
+            default: bool | None = None
+            default_unknown = False
+            strings: dict[str, str | None] = {}
+            methods = []
+            body = node.body
+            statements = body.body if isinstance(body, (cst.IndentedBlock,)) else [body]
+            for statement in statements:
+                if isinstance(statement, cst.FunctionDef):
+                    methods.append(statement.name.value)
+                    continue
+                smalls = (
+                    statement.body
+                    if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite))
+                    else ()
+                )
+                if not smalls and re.search(
+                    r"\bdefault\s*[:=]", self.module.code_for_node(statement)
+                ):
+                    default_unknown = True  # assigned under if/try/for in the class body
+                for small in smalls:
+                    assigned = _simple_assignment(small)
+                    if assigned is None:
+                        continue
+                    name, value = assigned
+                    if name == "default":
+                        if isinstance(value, cst.Name) and value.value in ("True", "False"):
+                            default, default_unknown = value.value == "True", False
+                        else:
+                            default_unknown = True
+                    elif name in ("name", "label"):
+                        strings[name] = _string_value(value)
+            self._at(node)
+            found.append(
+                ClassFact(
+                    name=node.name.value,
+                    qualified_name=self._qualify(node.name.value),
+                    bases=tuple(self._class_names(base, self.module_scope) for base in bases),
+                    default=default,
+                    default_unknown=default_unknown,
+                    app_name=strings.get("name"),
+                    label=strings.get("label"),
+                    methods=tuple(methods),
+                    conditional=conditional,
+                    span=self.span(node.name),
+                )
+            )
+        return found
+
+    def _installed_apps(self) -> InstalledApps | None:
+        name = "INSTALLED_APPS"
+        if name not in self._wiring.assigned and name not in self._wiring.list_calls:
+            return None
+        entries: list[str] = []
+        complete = self._strings_of_name(name, entries, set())
+        for call in self._wiring.list_calls.get(name, []):
+            assert isinstance(call.func, cst.Attribute)
+            method = call.func.attr.value
+            values = [arg.value for arg in call.args if arg.keyword is None]
+            if method in ("append", "insert") and values:
+                value = _string_value(values[-1])
+                if value is None:
+                    complete = False
+                else:
+                    entries.append(value)
+            elif method == "extend" and len(values) == 1:
+                complete = self._strings_of(values[0], entries, {name}) and complete
+            elif method not in ("remove", "pop", "index", "count"):
+                complete = False
+        return InstalledApps(tuple(dict.fromkeys(entries)), complete)
+
+    def _strings_of_name(self, name: str, entries: list[str], seen: set[str]) -> bool:
+        if name in seen:
+            return True  # ``X = X + [...]``: X's other values are read anyway
+        values = self._wiring.assigned.get(name)
+        if not values or name in self._wiring.opaque:
+            return False  # imported, or bound in a way we cannot follow
+        seen = seen | {name}
+        complete = True
+        for value in values:
+            complete = self._strings_of(value, entries, seen) and complete
+        return complete
+
+    def _strings_of(self, value: cst.BaseExpression, entries: list[str], seen: set[str]) -> bool:
+        """Collect the strings a list expression holds; False if some part is unknown."""
+        literal = _string_value(value)
+        if literal is not None:
+            entries.append(literal)
+            return True
+        if isinstance(value, (cst.List, cst.Tuple, cst.Set)):
+            complete = True
+            for element in value.elements:
+                complete = self._strings_of(element.value, entries, seen) and complete
+            return complete
+        if isinstance(value, cst.Name):
+            return self._strings_of_name(value.value, entries, seen)
+        if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
+            left = self._strings_of(value.left, entries, seen)
+            return self._strings_of(value.right, entries, seen) and left
+        if (
+            isinstance(value, cst.Call)
+            and isinstance(value.func, cst.Name)
+            and value.func.value in ("list", "tuple")
+            and len(value.args) == 1
+        ):
+            return self._strings_of(value.args[0].value, entries, seen)
+        return False
+
+    def _default_app_config(self) -> DefaultAppConfig | None:
+        values = self._wiring.assigned.get("default_app_config")
+        if not values:
+            return None
+        value = values[-1]
+        self._at(value)
+        return DefaultAppConfig(_string_value(value), self.span(value))
+
+    def _connection_sites(self, connections: Sequence[Connection]) -> list[ConnectionSite]:
+        if not connections:
+            return []
+        wanted = {connection.span for connection in connections}
+        sites = []
+        for function, scope in self._decorated:
+            receivers = frozenset({self._qualify(self._functions[function].qualname)})
+            for decorator in function.decorators:
+                expression = decorator.decorator
+                if not (
+                    isinstance(expression, cst.Attribute) and expression.attr.value == "connect"
+                ) and not (
+                    isinstance(expression, cst.Call)
+                    and self.resolve_expression(expression.func, scope) & RECEIVER_DECORATORS
+                ):
+                    continue  # not a connection: no need to place it
+                self._at(function)
+                span = self.span(decorator)
+                if span in wanted:
+                    sites.append(ConnectionSite(span, self._scope_owner(scope), receivers))
+        for call, scope in self._calls:
+            assert isinstance(call.func, cst.Attribute)
+            if not self._signal_names(call.func.value, scope):
+                continue
+            self._at(call)
+            span = self.span(call)
+            if span not in wanted:
+                continue
+            argument = _argument(call.args, 0, "receiver")
+            names = frozenset[str]()
+            if argument is not None:
+                names = self._receiver_names(argument.value, scope)
+            sites.append(ConnectionSite(span, self._scope_owner(scope), names))
+        return sites
+
+    def _scope_owner(self, scope: Scope) -> str | None:
+        """The dotted path of the function or class whose body is ``scope``."""
+        current: Scope | None = scope
+        while current is not None:
+            node = current.node
+            if isinstance(node, cst.FunctionDef) and node in self._functions:
+                return self._functions[node].qualname
+            if isinstance(node, cst.ClassDef):
+                return self._class_path(node)
+            current = current.parent
+        return None
+
+    def _receiver_names(self, expression: cst.BaseExpression, scope: Scope) -> frozenset[str]:
+        """Qualified names a receiver expression may be (functions and imports)."""
+        if isinstance(expression, cst.Name):
+            binding = self.single_binding(
+                expression.value, scope, (BindingKind.DEF, BindingKind.IMPORT)
+            )
+            if binding is None:
+                return frozenset()
+            if binding.kind is BindingKind.DEF and binding.node in self._functions:
+                return frozenset({self._qualify(self._functions[binding.node].qualname)})
+            if binding.kind is BindingKind.IMPORT and binding.qualified_name:
+                return frozenset({binding.qualified_name})
+            return frozenset()
+        if isinstance(expression, cst.Attribute) and isinstance(expression.value, cst.Name):
+            owners = self._class_names(expression.value, scope)
+            return frozenset(f"{owner}.{expression.attr.value}" for owner in owners)
+        return frozenset()
 
 
 def _argument(args: Sequence[cst.Arg], position: int, keyword: str) -> cst.Arg | None:
@@ -680,9 +1206,120 @@ def _has_decorator(function: cst.FunctionDef, name: str) -> bool:
     return any(dotted_name(d.decorator) == name for d in function.decorators)
 
 
+def _unique_placement(source_lines: list[str], code_lines: list[str]) -> int | None:
+    """The one source line where ``code_lines`` stand, each line after nothing but
+    indentation; None when they stand nowhere or in several places."""
+    if not code_lines:
+        return None
+    head, found = code_lines[0], None
+    for index, line in enumerate(source_lines):
+        if not _ends_indented(line, head):
+            continue
+        if index + len(code_lines) > len(source_lines):
+            break
+        if all(
+            _ends_indented(source_lines[index + i], code_line)
+            for i, code_line in enumerate(code_lines)
+        ):
+            if found is not None:
+                return None
+            found = index
+    return found
+
+
+def _ends_indented(line: str, text: str) -> bool:
+    return line.endswith(text) and not line[: len(line) - len(text)].strip(" \t\f")
+
+
+_ELLIPSIS_LINE = cst.SimpleStatementLine([cst.Expr(cst.Ellipsis())])
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+# -- wiring helpers --------------------------------------------------------------
+
+# Callables that import a module named at runtime, by qualified name.
+DYNAMIC_IMPORTS = {
+    "importlib.import_module": DynamicImportKind.MODULE,
+    "importlib.__import__": DynamicImportKind.MODULE,
+    "builtins.__import__": DynamicImportKind.MODULE,
+    "runpy.run_module": DynamicImportKind.MODULE,
+    "django.utils.module_loading.import_string": DynamicImportKind.STRING,
+    "django.utils.module_loading.autodiscover_modules": DynamicImportKind.AUTODISCOVER,
+    "runpy.run_path": DynamicImportKind.FILE,
+    "importlib.util.spec_from_file_location": DynamicImportKind.FILE,
+    "importlib.machinery.SourceFileLoader": DynamicImportKind.FILE,
+    "imp.load_source": DynamicImportKind.FILE,
+    "pkgutil.walk_packages": DynamicImportKind.FILE,
+}
+DYNAMIC_IMPORT_SPELLINGS = {name.rsplit(".", 1)[1]: kind for name, kind in DYNAMIC_IMPORTS.items()}
+LIST_METHODS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort"})
+_PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[a-zA-Z%]")
+_FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
+_QUOTED_IDENTIFIER = re.compile(r"""['"]([A-Za-z_][A-Za-z0-9_]*)['"]""")
+
+
+@dataclass
+class _WiringState:
+    imports: list[ImportFact] = field(default_factory=list)
+    dynamic: list[tuple[cst.Call, Scope, str | None]] = field(default_factory=list)
+    classes: list[tuple[cst.ClassDef, bool]] = field(default_factory=list)
+    # Module-level names and every value assigned to them (``=``, ``:``, ``+=``).
+    assigned: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)
+    # Module-level names also bound in ways we cannot follow (unpacking, ``-=``).
+    opaque: set[str] = field(default_factory=set)
+    # ``NAME.append(...)`` and friends at module level.
+    list_calls: dict[str, list[cst.Call]] = field(default_factory=dict)
+
+
+def _opaque(pattern: str) -> bool:
+    """True when a pattern has no literal name part at all (``*``, ``*.*``)."""
+    return not pattern.replace("*", "").replace(".", "")
+
+
+def _string_value(expression: cst.BaseExpression) -> str | None:
+    if isinstance(expression, (cst.SimpleString, cst.ConcatenatedString)):
+        value = expression.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _simple_assignment(
+    small: cst.BaseSmallStatement,
+) -> tuple[str, cst.BaseExpression] | None:
+    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+        target = small.targets[0].target
+        if isinstance(target, cst.Name):
+            return target.value, small.value
+    if (
+        isinstance(small, cst.AnnAssign)
+        and isinstance(small.target, cst.Name)
+        and small.value is not None
+    ):
+        return small.target.value, small.value
+    return None
+
+
+def _target_names(target: cst.BaseExpression) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [name for element in target.elements for name in _target_names(element.value)]
+    if isinstance(target, cst.StarredElement):
+        return _target_names(target.value)
+    return []
+
+
 def collect(
-    path: str, module: cst.Module, package: str | None = None, module_name: str | None = None
+    path: str,
+    module: cst.Module,
+    package: str | None = None,
+    module_name: str | None = None,
+    source: str | None = None,
 ) -> ModuleFacts:
-    collector = FactCollector(path, module, package, module_name)
-    module.visit(collector)
+    """Facts of one parsed module. ``source`` (the text it was parsed from) lets
+    positions be computed for the few statements that need them."""
+    collector = FactCollector(path, module, package, module_name, source)
+    for statement in module.body:
+        collector.statement = statement
+        statement.visit(collector)
     return collector.facts()

@@ -240,6 +240,8 @@ class ModuleFacts:
     signal_defs: tuple[SignalDef, ...] = ()
     send_calls: tuple[SendCall, ...] = ()
     model_classes: tuple[ModelClass, ...] = ()
+    # What the module contributes to the whole-project picture (imports, apps, settings).
+    wiring: Wiring | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,3 +249,124 @@ class ProjectFacts:
     """Everything collected from every checked file, for rules that need the whole project."""
 
     modules: tuple[ModuleFacts, ...]
+    # The project root the modules were collected from; None when only the given files
+    # were seen (then rules that need the whole project stay silent).
+    root: str | None = None
+
+
+# -- whole-project wiring: which modules Django imports ------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ImportFact:
+    """A module named by an ``import`` or ``from ... import`` statement.
+
+    ``module`` is absolute (relative imports are placed with the module's package). For a
+    ``from`` import, ``names`` are the imported names, each of which may be a submodule.
+    ``owner`` is the dotted path of the class or function whose body holds the statement
+    (``ShopConfig.ready``), or None at module level.
+    """
+
+    module: str
+    names: tuple[str, ...] = ()
+    is_from: bool = False
+    owner: str | None = None
+
+
+class DynamicImportKind(str, Enum):
+    MODULE = "module"  # importlib.import_module(), __import__(), runpy.run_module()
+    STRING = "string"  # import_string("pkg.module.attribute")
+    AUTODISCOVER = "autodiscover"  # autodiscover_modules("name"): <app>.name for every app
+    FILE = "file"  # a module loaded from a file path (spec_from_file_location, run_path)
+
+
+@dataclass(frozen=True, slots=True)
+class DynamicImport:
+    """A call that imports a module named at runtime.
+
+    ``names`` are what it may import: exact dotted names, or patterns in which ``*``
+    stands for any text (``*.signals`` for ``import_module(f"{app}.signals")``). A name
+    that cannot be related to any literal is ``*``.
+    """
+
+    kind: DynamicImportKind
+    names: tuple[str, ...]
+    owner: str | None
+    # For a name that cannot be related to any literal: the identifier-like string
+    # literals of the module (``"signals"`` in ``for name in ("signals", ...)``).
+    hints: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClassFact:
+    """A module-level class that may be an ``AppConfig``: every class of an ``apps``
+    module, and elsewhere classes with a base whose name ends in ``Config``."""
+
+    name: str
+    qualified_name: str
+    # What each base may refer to (qualified names; an empty set when unknown).
+    bases: tuple[frozenset[str], ...]
+    # ``default = True`` / ``default = False`` in the body; None when not assigned.
+    default: bool | None
+    # True when ``default`` is assigned something other than a literal True or False.
+    default_unknown: bool
+    # ``name = "..."`` and ``label = "..."`` in the body, when literal strings.
+    app_name: str | None
+    label: str | None
+    methods: tuple[str, ...]
+    # Defined under ``if``/``try``/``with``/``for``: it may not exist at runtime.
+    conditional: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class InstalledApps:
+    """The string entries a settings module puts in ``INSTALLED_APPS``, through list
+    literals, names of such lists, ``+``, ``+=``, ``append``/``extend``/``insert``."""
+
+    entries: tuple[str, ...]
+    # False when some part is not built from string literals (computed, read from the
+    # environment, imported).
+    complete: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultAppConfig:
+    """``default_app_config = "..."`` at module level."""
+
+    value: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionSite:
+    """Where the connection whose span is ``span`` happens, and what its receiver is."""
+
+    span: Span
+    # The class or function whose body holds it (``ShopConfig.ready``); None at module level.
+    owner: str | None
+    # Qualified names the receiver may be; empty when unknown (lambda, partial, ...).
+    receivers: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Wiring:
+    """What one module contributes to the project's import graph, apps and settings."""
+
+    # True when the module was not parsed: its imports come from the text scanner
+    # (signallint.imports_scan) and it has no class, settings or dynamic-import facts.
+    scanned: bool = False
+    imports: tuple[ImportFact, ...] = ()
+    # Quoted dotted names anywhere in the text ("shop.signals", "shop.apps.ShopConfig").
+    strings: tuple[str, ...] = ()
+    dynamic_imports: tuple[DynamicImport, ...] = ()
+    classes: tuple[ClassFact, ...] = ()
+    installed_apps: InstalledApps | None = None
+    # The text assigns INSTALLED_APPS somewhere (even in a class body): a settings module.
+    assigns_installed_apps: bool = False
+    # Values the module gives DJANGO_SETTINGS_MODULE.
+    settings_modules: tuple[str, ...] = ()
+    default_app_config: DefaultAppConfig | None = None
+    # ``if __name__ == "__main__"``: run as a script.
+    is_script: bool = False
+    connection_sites: tuple[ConnectionSite, ...] = ()

@@ -16,14 +16,17 @@ from typing import TYPE_CHECKING, Any, cast
 
 from signallint.catalogue import Version, format_version, in_range
 from signallint.facts import ModuleFacts, ProjectFacts, Span
+from signallint.fixes import Fix as FixProposal
 
 if TYPE_CHECKING:
     from signallint.context import RuleContext
 
 Finding = tuple[Span, str]
+# A finding with the repair the rule proposes (see :mod:`signallint.fixes`).
+FixableFinding = tuple[Span, str, FixProposal | None]
 # A project rule says which file each finding belongs to.
 ProjectFinding = tuple[str, Span, str]
-ModuleCheck = Callable[[ModuleFacts, "RuleContext"], Iterable[Finding]]
+ModuleCheck = Callable[[ModuleFacts, "RuleContext"], Iterable[Finding | FixableFinding]]
 ProjectCheck = Callable[[ProjectFacts, "RuleContext"], Iterable[ProjectFinding]]
 
 # Listed by hand so that ``grep`` finds every rule; a test checks nothing is missing.
@@ -48,6 +51,11 @@ RULE_MODULES = (
     "sig212_signal_created_in_function",
     "sig213_connect_used_as_decorator",
     "sig214_send_keyword_not_accepted",
+    "sig301_receiver_module_never_imported",
+    "sig302_receiver_module_imported_only_by_tests",
+    "sig303_ambiguous_app_config",
+    "sig304_default_app_config_ignored",
+    "sig305_duplicate_dispatch_uid",
 )
 
 

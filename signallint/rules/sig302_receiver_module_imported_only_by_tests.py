@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from signallint.context import RuleContext
+from signallint.facts import ProjectFacts
+from signallint.project import (
+    Status,
+    module_level_connections,
+    picture_of,
+    where_to_import,
+    why_not_imported,
+)
+from signallint.rules import ProjectFinding, project_rule
+
+
+@project_rule(
+    "SIG302",
+    "receiver-module-imported-only-by-tests",
+    "receiver `{name}` is connected only under tests: only tests import `{module}`; "
+    "import it in `{config}.ready()`",
+)
+def check(project: ProjectFacts, context: RuleContext) -> Iterator[ProjectFinding]:
+    """
+    ## What it does
+    Finds receivers connected at module level in a module (not itself test code) that
+    only test code imports: nothing Django loads when it starts imports it, but a test
+    module, or something only tests import, does.
+
+    ## Why is this bad?
+    The receivers are connected while the test suite runs, so their tests pass, and
+    never in production, where nothing imports the module. This is the usual way a
+    `signals.py` that `AppConfig.ready()` forgot to import goes unnoticed.
+
+    ## Example
+    ```python
+    # mysite/settings.py
+    INSTALLED_APPS = ["shop"]
+    ```
+
+    ```python
+    # shop/apps.py
+    from django.apps import AppConfig
+
+
+    class ShopConfig(AppConfig):
+        name = "shop"
+    ```
+
+    ```python
+    # shop/signals.py
+    from django.db.models.signals import post_save
+    from django.dispatch import receiver
+
+
+    @receiver(post_save, sender="shop.Order")
+    def notify_warehouse(sender, instance, **kwargs):
+        ...
+    ```
+
+    ```python
+    # shop/tests.py
+    from shop.signals import notify_warehouse
+
+
+    def test_notify_warehouse():
+        notify_warehouse(sender=None, instance=None)
+    ```
+
+    Use instead:
+    ```python
+    # shop/apps.py
+    from django.apps import AppConfig
+
+
+    class ShopConfig(AppConfig):
+        name = "shop"
+
+        def ready(self):
+            from . import signals  # noqa: F401
+    ```
+
+    ## Known problems
+    Test code is recognised by its path: `test*.py`, `*_test.py`, `conftest.py`, and
+    everything under a `tests`, `test` or `testing` directory. A helper module that only
+    tests use but that lives elsewhere (`shop/factories.py`) is reported if it connects
+    receivers. Everything SIG301 says about how the project is read applies here too.
+    """
+    picture = picture_of(project)
+    for facts, connection in module_level_connections(project, context):
+        verdict = picture.verdict(facts.path)
+        if verdict.status is Status.TESTS_ONLY:
+            name = connection.receiver_text or "?"
+            yield (
+                facts.path,
+                connection.span,
+                f"receiver `{name}` is connected only under tests: "
+                f"{why_not_imported(picture, facts.path, verdict)}; "
+                f"{where_to_import(picture, facts.path, verdict)}",
+            )

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from signallint.context import RuleContext
+from signallint.facts import FILE_START, ProjectFacts
+from signallint.project import Choice, display, picture_of
+from signallint.rules import ProjectFinding, project_rule
+
+
+@project_rule(
+    "SIG303",
+    "ambiguous-app-config",
+    "{classes} in `{module}` are AppConfigs and none sets `default = True`: for "
+    '"{app}" in INSTALLED_APPS Django uses a plain AppConfig, so no `ready()` runs; '
+    "set `default = True` on the one to use",
+)
+def check(project: ProjectFacts, context: RuleContext) -> Iterator[ProjectFinding]:
+    """
+    ## What it does
+    Finds an app's `apps.py` with several `AppConfig` subclasses where Django cannot
+    pick one, for an app that `INSTALLED_APPS` names by its package (`"shop"`): none
+    marked `default = True`, or more than one.
+
+    ## Why is this bad?
+    For an `INSTALLED_APPS` entry that names a package, Django looks for the
+    `AppConfig` subclasses of its `apps` module (`AppConfig.create()`): exactly one, or
+    the one with `default = True`. With two or more and no default, Django silently
+    uses the plain `AppConfig` class: no subclass's `ready()` runs, so receivers
+    connected or imported there never are, and `label`, `verbose_name` and
+    `default_auto_field` are ignored. With several marked `default = True`, Django
+    raises `RuntimeError` at start-up. An intermediate base class
+    (`class BaseConfig(AppConfig)`) counts as a subclass too, unless it sets
+    `default = False`; and since Django reads `default` with `getattr()`, its subclasses
+    inherit that `False` unless they set `default = True`.
+
+    ## Example
+    ```python
+    # mysite/settings.py
+    INSTALLED_APPS = ["shop"]
+    ```
+
+    ```python
+    # shop/apps.py
+    from django.apps import AppConfig
+
+
+    class BaseShopConfig(AppConfig):
+        name = "shop"
+
+
+    class ShopConfig(BaseShopConfig):
+        def ready(self):
+            from . import signals  # noqa: F401
+    ```
+
+    Use instead:
+    ```python
+    # shop/apps.py
+    from django.apps import AppConfig
+
+
+    class BaseShopConfig(AppConfig):
+        name = "shop"
+        default = False
+
+
+    class ShopConfig(BaseShopConfig):
+        default = True  # not inherited from the base, which says False
+
+        def ready(self):
+            from . import signals  # noqa: F401
+    ```
+
+    ## Known problems
+    The rule needs a settings module whose `INSTALLED_APPS` names the package as a
+    string (lists, names of lists, `+`, `+=`, `append()`/`extend()` are followed); it is
+    silent when an entry names one of the classes (`"shop.apps.ShopConfig"`), which
+    Django then uses. It is also silent when a class's base or `default` cannot be
+    read (a base from another package whose name ends in `Config`, `default` computed),
+    when `apps.py` has a star import, or defines a config class under `if`/`try`.
+
+    ## References
+    - `django/apps/config.py`: `AppConfig.create()`
+    """
+    picture = picture_of(project)
+    for config in picture.app_configs.values():
+        if not config.listed or config.class_listed or len(config.candidates) < 2:
+            continue
+        module = picture.modules[config.module]
+        local = [c for c in config.candidates if c in module.wiring.classes]
+        span = local[0].span if local else FILE_START
+        names = _listing([c.name for c in config.candidates])
+        where = display(picture, module.facts.path)
+        if config.choice is Choice.PLAIN:
+            with_ready = [c for c in config.candidates if "ready" in c.methods]
+            effect = "so no `ready()` runs" if with_ready else "so none of them is used"
+            inheriting = [
+                c.name
+                for c in config.candidates
+                if c.default is None
+                and picture.default_of(c.qualified_name, config.module) is False
+            ]
+            inherited = (
+                f" ({_listing(inheriting)} {'inherit' if len(inheriting) > 1 else 'inherits'}"
+                " `default = False`)"
+                if inheriting
+                else ""
+            )
+            yield (
+                module.facts.path,
+                span,
+                f"{names} in `{where}` are AppConfigs and none sets `default = True`"
+                f"{inherited}: "
+                f'for "{config.package}" in INSTALLED_APPS Django uses a plain AppConfig, '
+                f"{effect}; set `default = True` on the one to use",
+            )
+        elif config.choice is Choice.SEVERAL_DEFAULTS:
+            yield (
+                module.facts.path,
+                span,
+                f"{names} in `{where}` all set `default = True`: "
+                f'for "{config.package}" in INSTALLED_APPS Django raises RuntimeError at '
+                "start-up; keep `default = True` on one of them",
+            )
+
+
+def _listing(names: list[str]) -> str:
+    quoted = [f"`{name}`" for name in names]
+    return ", ".join(quoted[:-1]) + f" and {quoted[-1]}" if len(quoted) > 1 else quoted[0]

@@ -1,0 +1,381 @@
+"""``signallint map``: every signal the project uses, who sends it, who receives it, and
+whether each receiver is connected at all (see :mod:`signallint.project`).
+
+The map is built from the same facts as the checks: the files under PATHS are listed,
+and the whole project (under its root) is read to tell whether each receiver's module
+is imported. Four renderings: a grouped text listing, JSON (schema below, stable), and
+Mermaid and Graphviz graphs of senders → signals → receivers.
+
+JSON schema (``version`` 1)::
+
+    {"version": 1, "root": str | null, "signals": [{
+        "signal": str,              # qualified name, e.g. django.db.models.signals.post_save
+        "name": str,                # post_save
+        "kind": "django" | "project" | "declared" | "third-party" | "unknown",
+        "package": str | null,      # the distribution that defines it, when known
+        "defined_at": {"path": str, "line": int} | null,   # the project's own Signal()
+        "receivers": [{
+            "path": str, "line": int,
+            "receiver": str,        # as written
+            "function": str | null, # its qualified name, when known
+            "style": "decorator" | "connect" | "connect-decorator",
+            "sender": str | null,   # as written; null: any sender
+            "dispatch_uid": str | null,   # as written
+            "weak": bool | null,    # null when not a literal
+            "connected": "yes" | "no" | "tests-only" | "test-code" | "when-called" | "unknown",
+            "note": str}],
+        "sends": [{"path": str, "line": int, "method": str, "sender": str | null}]}]}
+
+Signals are sorted by qualified name, receivers and sends by path and line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+
+from signallint import engine
+from signallint.context import RuleContext
+from signallint.facts import Connection, ConnectionStyle, ModuleFacts, ProjectFacts
+from signallint.project import (
+    Picture,
+    Status,
+    dispatch_conflicts,
+    display,
+    picture_of,
+    signals_connected,
+    why_not_imported,
+)
+from signallint.settings import Settings
+
+FORMATS = ("text", "json", "mermaid", "dot")
+
+
+@dataclass(frozen=True)
+class ReceiverEntry:
+    path: str
+    line: int
+    receiver: str
+    function: str | None
+    style: str
+    sender: str | None
+    dispatch_uid: str | None
+    weak: bool | None
+    connected: str
+    note: str
+
+
+@dataclass(frozen=True)
+class SendEntry:
+    path: str
+    line: int
+    method: str
+    sender: str | None
+
+
+@dataclass
+class SignalEntry:
+    signal: str
+    name: str
+    kind: str
+    package: str | None = None
+    defined_at: dict[str, object] | None = None
+    receivers: list[ReceiverEntry] = field(default_factory=list)
+    sends: list[SendEntry] = field(default_factory=list)
+
+
+@dataclass
+class SignalMap:
+    root: str | None
+    signals: list[SignalEntry]
+
+
+def build(paths: Sequence[str], settings: Settings) -> SignalMap:
+    """The map of the files under ``paths``, judged against their whole project."""
+    analyses, others, root = engine.gather(paths, settings, project=True)
+    project = ProjectFacts(tuple(a.facts for a in (*analyses, *others)), root=root)
+    context = RuleContext.for_project(settings, project)
+    return map_of([a.facts for a in analyses], project, context, root)
+
+
+def map_of(
+    shown: Iterable[ModuleFacts], project: ProjectFacts, context: RuleContext, root: str | None
+) -> SignalMap:
+    picture = picture_of(project)
+    entries: dict[str, SignalEntry] = {}
+
+    def entry(signal: str) -> SignalEntry:
+        if signal not in entries:
+            kind, package = _kind(signal, context)
+            entries[signal] = SignalEntry(signal, signal.rsplit(".", 1)[-1], kind, package)
+        return entries[signal]
+
+    definitions = {
+        d.qualified_name: (m.path, d.span.line)
+        for m in project.modules
+        for d in m.signal_defs
+        if d.qualified_name
+    }
+    # A receiver whose dispatch_uid another one already uses, in the same module, is
+    # never connected; in two modules, which one is depends on import order.
+    ignored = {
+        (facts.path, connection.span): (first_facts, first)
+        for facts, connection, first_facts, first, _ in dispatch_conflicts(project, context)
+    }
+    for facts in shown:
+        for connection in facts.connections:
+            if connection.style is ConnectionStyle.DISCONNECT:
+                continue
+            receiver = _receiver(facts, connection, picture)
+            duplicate = ignored.get((facts.path, connection.span))
+            if duplicate is not None and receiver.connected == Status.CONNECTED.value:
+                first_facts, first = duplicate
+                where = f"{display(picture, first_facts.path)}:{first.span.line}"
+                same = first_facts.path == facts.path
+                receiver = replace(
+                    receiver,
+                    connected=Status.NEVER.value if same else Status.UNKNOWN.value,
+                    note=f"`{first.receiver_text}` ({where}) has the same dispatch_uid"
+                    + ("" if same else ": the one imported first wins"),
+                )
+            for signal in signals_connected(connection, context):
+                entry(signal).receivers.append(receiver)
+        for send in facts.send_calls:
+            spec = context.signal_of(send.signal)
+            if spec is not None:
+                signal = f"{spec.module}.{spec.name}"
+            elif len(send.signal.candidates) == 1:
+                signal = next(iter(send.signal.candidates))
+                if signal not in definitions and ".signals." not in f".{signal}":
+                    continue  # ``x.send()`` on something that is not known to be a signal
+            else:
+                continue
+            positional = [a for a in send.arguments if a.keyword is None]
+            sender = next((a.text for a in send.arguments if a.keyword == "sender"), None)
+            if sender is None and positional:
+                sender = positional[0].text
+            entry(signal).sends.append(
+                SendEntry(facts.path, send.span.line, send.method.value, sender)
+            )
+    for signal, found in entries.items():
+        if signal in definitions:
+            path, line = definitions[signal]
+            found.defined_at = {"path": path, "line": line}
+        found.receivers.sort(key=lambda r: (r.path, r.line, r.receiver))
+        found.sends.sort(key=lambda s: (s.path, s.line))
+    return SignalMap(root, [entries[s] for s in sorted(entries)])
+
+
+def _kind(signal: str, context: RuleContext) -> tuple[str, str | None]:
+    """What defines a signal: Django, the project, settings, or a third-party package
+    (with its distribution's name when the catalogue knows it)."""
+    spec = context.signals.get(signal)
+    if signal in context.project_signals:
+        return "project", None
+    if spec is None and signal.startswith("django."):
+        return "unknown", None  # a name Django does not define (a wrong import: SIG1xx)
+    if spec is None:
+        return "third-party", None
+    if spec in context.settings.declared_signals:
+        return "declared", None
+    if spec.package != "django":
+        return "third-party", spec.package
+    return "django", "django"
+
+
+def _receiver(facts: ModuleFacts, connection: Connection, picture: Picture) -> ReceiverEntry:
+    site = None
+    if facts.wiring is not None:
+        site = next((s for s in facts.wiring.connection_sites if s.span == connection.span), None)
+    function = None
+    if site is not None and len(site.receivers) == 1:
+        function = next(iter(site.receivers))
+    if connection.style is ConnectionStyle.CONNECT:
+        uid = connection.argument("dispatch_uid", 3)
+        weak = connection.argument("weak", 2)
+    else:
+        uid, weak = connection.argument("dispatch_uid"), connection.argument("weak")
+    connected, note = _connected(facts, connection, site.owner if site else None, picture)
+    return ReceiverEntry(
+        path=facts.path,
+        line=connection.span.line,
+        receiver=connection.receiver_text or "?",
+        function=function,
+        style=connection.style.value,
+        sender=connection.sender.text if connection.sender else None,
+        dispatch_uid=uid.text if uid else None,
+        weak=True if weak is None else {"True": True, "False": False}.get(weak.text),
+        connected=connected,
+        note=note,
+    )
+
+
+def _connected(
+    facts: ModuleFacts, connection: Connection, owner: str | None, picture: Picture
+) -> tuple[str, str]:
+    verdict = picture.verdict(facts.path)
+    status = verdict.status
+    module_note = {
+        Status.CONNECTED: "imported at start-up",
+        Status.NEVER: why_not_imported(picture, facts.path, verdict),
+        Status.TESTS_ONLY: why_not_imported(picture, facts.path, verdict),
+        Status.TESTS: "test code",
+        Status.UNKNOWN: verdict.reason,
+    }[status]
+    if connection.at_module_level or status in (Status.NEVER, Status.TESTS_ONLY, Status.UNKNOWN):
+        return status.value, module_note
+    if owner is None:
+        return "when-called", "inside a function"
+    config_name, _, method = owner.partition(".")
+    configs = picture.app_configs_of(os.path.join(os.path.dirname(facts.path), "__init__.py"))
+    if method == "ready" and os.path.basename(facts.path) == "apps.py" and configs:
+        if configs.chosen is not None and configs.chosen.name == config_name:
+            return Status.CONNECTED.value, f"in `{owner}()`"
+        if configs.listed and not configs.class_listed and configs.chosen is None:
+            return Status.NEVER.value, f"in `{owner}()`, but Django does not use `{config_name}`"
+    return "when-called", f"when `{owner}()` runs"
+
+
+# -- rendering ------------------------------------------------------------------------
+
+
+def render(signal_map: SignalMap, output_format: str) -> str:
+    return {"text": render_text, "json": render_json, "mermaid": render_mermaid, "dot": render_dot}[
+        output_format
+    ](signal_map)
+
+
+def render_json(signal_map: SignalMap) -> str:
+    data = {
+        "version": 1,
+        "root": signal_map.root,
+        "signals": [asdict(entry) for entry in signal_map.signals],
+    }
+    return json.dumps(data, indent=2) + "\n"
+
+
+# Receivers drawn with a dashed "never connected" edge.
+_NEVER = ("no", "tests-only")
+_KIND_TEXT = {
+    "django": "Django",
+    "project": "this project",
+    "declared": "declared in settings",
+    "third-party": "third-party",
+    "unknown": "not a signal Django defines",
+}
+_CONNECTED_TEXT = {
+    "yes": "connected",
+    "no": "NEVER CONNECTED",
+    "tests-only": "connected only under tests",
+    "test-code": "test code",
+    "when-called": "connected",
+    "unknown": "connected? unknown",
+}
+
+
+def render_text(signal_map: SignalMap) -> str:
+    if not signal_map.signals:
+        return "No signals found.\n"
+    lines: list[str] = []
+    for signal in signal_map.signals:
+        where = ""
+        if signal.defined_at is not None:
+            where = f", defined at {signal.defined_at['path']}:{signal.defined_at['line']}"
+        kind = _KIND_TEXT[signal.kind]
+        if signal.kind == "third-party" and signal.package:
+            kind = signal.package
+        lines.append(f"{signal.signal} ({kind}{where})")
+        if signal.sends:
+            lines.append("  sent from:")
+            for send in signal.sends:
+                sender = f" sender={send.sender}" if send.sender else ""
+                lines.append(f"    {send.path}:{send.line} {send.method}(){sender}")
+        elif _implicit_sender(signal) is not None:
+            lines.append(f"  sent by {_implicit_sender(signal)}")
+        else:
+            lines.append("  no send() found")
+        lines.append("  received by:" if signal.receivers else "  no receivers")
+        for receiver in signal.receivers:
+            details = [f"[{receiver.style}]"]
+            if receiver.sender is not None:
+                details.append(f"sender={receiver.sender}")
+            if receiver.dispatch_uid is not None:
+                details.append(f"dispatch_uid={receiver.dispatch_uid}")
+            if receiver.weak is not True:
+                details.append("weak=False" if receiver.weak is False else "weak=?")
+            state = _CONNECTED_TEXT[receiver.connected]
+            if receiver.note not in ("imported at start-up", "test code"):
+                state += f": {receiver.note}"
+            lines.append(
+                f"    {receiver.path}:{receiver.line} {receiver.receiver} {' '.join(details)}"
+                f" - {state}"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _implicit_sender(signal: SignalEntry) -> str | None:
+    """Who sends a signal the project does not: Django, or the package defining it."""
+    if signal.sends or signal.kind not in ("django", "third-party"):
+        return None
+    return "Django" if signal.kind == "django" else signal.package
+
+
+def _label(text: str) -> str:
+    return text.replace('"', "#quot;")
+
+
+def render_mermaid(signal_map: SignalMap) -> str:
+    lines = ["flowchart LR"]
+    senders: dict[str, str] = {}
+    for number, signal in enumerate(signal_map.signals):
+        node = f"s{number}"
+        lines.append(f'  {node}(["{_label(signal.name)}"])')
+        implicit = _implicit_sender(signal)
+        if implicit is not None:
+            sender = senders.setdefault(implicit, f"p{len(senders)}")
+            lines.append(f"  {sender} --> {node}")
+        for index, send in enumerate(signal.sends):
+            label = _label(f"{send.path}:{send.line}")
+            lines.append(f'  {node}_send{index}[/"{label}"/] --> {node}')
+        for index, receiver in enumerate(signal.receivers):
+            label = _label(f"{receiver.receiver}<br/>{receiver.path}:{receiver.line}")
+            arrow = "-.->|never connected|" if receiver.connected in _NEVER else "-->"
+            lines.append(f'  {node} {arrow} {node}_r{index}["{label}"]')
+    lines[1:1] = [f'  {sender}(("{_label(name)}"))' for name, sender in senders.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _dot(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def render_dot(signal_map: SignalMap) -> str:
+    lines = ["digraph signals {", "  rankdir=LR;", "  node [shape=box];"]
+    senders: set[str] = set()
+    for signal in signal_map.signals:
+        node = _dot(f"signal:{signal.signal}")
+        lines.append(f"  {node} [label={_dot(signal.name)}, shape=ellipse];")
+        implicit = _implicit_sender(signal)
+        if implicit is not None:
+            if implicit not in senders:
+                senders.add(implicit)
+                lines.append(f"  {_dot(implicit)} [shape=plaintext];")
+            lines.append(f"  {_dot(implicit)} -> {node};")
+        for send in signal.sends:
+            sender = _dot(f"send:{send.path}:{send.line}")
+            lines.append(f"  {sender} [label={_dot(f'{send.path}:{send.line}')}, shape=cds];")
+            lines.append(f"  {sender} -> {node};")
+        for receiver in signal.receivers:
+            target = _dot(f"receiver:{receiver.path}:{receiver.line}:{receiver.receiver}")
+            label = _dot(f"{receiver.receiver}\n{receiver.path}:{receiver.line}")
+            lines.append(f"  {target} [label={label}];")
+            style = (
+                ' [style=dashed, label="never connected"]' if receiver.connected in _NEVER else ""
+            )
+            lines.append(f"  {node} -> {target}{style};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
