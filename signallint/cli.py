@@ -9,11 +9,13 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import click
 
 from signallint import __version__, catalogue
+from signallint.cache import default_directory as default_cache_directory
 from signallint.diagnostics import Diagnostic
 from signallint.settings import (
     OUTPUT_FORMATS,
@@ -103,6 +105,11 @@ def build_settings(
     help="How to print diagnostics (default: text).",
 )
 @click.option("--config", type=click.Path(dir_okay=False), help="Read this pyproject.toml.")
+@click.option(
+    "--project-root",
+    type=click.Path(file_okay=False),
+    help="The project's root directory, read for the whole-project rules (default: found).",
+)
 @click.option("--stdin-filename", metavar="PATH", help="The name of the file read from `-`.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics are reported.")
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
@@ -127,6 +134,22 @@ def build_settings(
     type=click.Path(dir_okay=False),
     help="Record every problem found in FILE (a baseline) and exit 0.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Processes that parse files (default: one per core; used only for large runs).",
+)
+@click.option(
+    "--cache-dir",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="Where per-file results are cached (default: the user cache directory).",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply unsafe fixes too.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; change nothing.")
 def check(
     paths: Sequence[str],
     select: str | None,
@@ -137,6 +160,7 @@ def check(
     django_version: str | None,
     output_format: str | None,
     config: str | None,
+    project_root: str | None,
     stdin_filename: str | None,
     exit_zero: bool,
     quiet: bool,
@@ -145,6 +169,12 @@ def check(
     color: str,
     baseline_file: str | None,
     write_baseline: str | None,
+    jobs: int | None,
+    cache_dir: str | None,
+    no_cache: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
 ) -> None:
     """Check Python files under PATHS (default: the current directory)."""
     from signallint import engine, sources
@@ -164,6 +194,13 @@ def check(
         django_version,
         output_format,
     )
+    if project_root is not None:
+        settings = settings.with_overrides(project_root=project_root)
+    settings = settings.with_overrides(
+        jobs=jobs, cache_dir=cache_dir or settings.cache_dir or default_cache_directory()
+    )
+    if no_cache:
+        settings = replace(settings, cache_dir=None)
     if settings.django_version_source.startswith("detected") and not quiet:
         version = catalogue.format_version(settings.django_version)
         click.echo(
@@ -171,6 +208,10 @@ def check(
         )
     if (show_source or statistics) and settings.output_format != "text":
         _fail("--show-source and --statistics apply to the text format only")
+    if unsafe_fixes and not (fix or diff):
+        _fail("--unsafe-fixes applies to --fix and --diff only")
+    if (fix or diff) and write_baseline is not None:
+        _fail("--write-baseline cannot be combined with --fix or --diff")
     baseline = None
     try:
         baseline = Baseline.load(baseline_file) if baseline_file is not None else None
@@ -179,10 +220,13 @@ def check(
     diagnostics: list[Diagnostic] = []
     files: list[str] = []
     texts: dict[str, str] = {}
+    stdin: tuple[str, bytes, str | None] | None = None
+    result: engine.RunResult | None = None
     if "-" in paths:
         name = stdin_filename or "-"
         data = sys.stdin.buffer.read()
         package = _package_for(stdin_filename)
+        stdin = (name, data, package)
         diagnostics += engine.check_source(data, name, settings, package=package)
         files.append(name)
         decoded = sources.decode(data)
@@ -209,11 +253,27 @@ def check(
     known = 0
     if baseline is not None:
         diagnostics, known = baseline.new(diagnostics, lines)
+    if fix or diff:
+        from signallint.fixer import FixRun
+
+        fixes = FixRun(settings, result, stdin, unsafe_fixes, write=not diff)
+        diagnostics = fixes.run(diagnostics)
+        if show_source:
+            lines = read_lines(sorted({d.path for d in diagnostics}), fixes.texts)
     colour = color == "always" or (
         color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     )
     context = ReportContext(files, lines, os.getcwd(), show_source, statistics, colour)
     output = REPORTERS[settings.output_format](diagnostics, context)
+    if fix or diff:
+        # The diff, or the fixed source read from `-`, owns stdout.
+        fixes.report(output, colour)
+        if not quiet:
+            more = f" {known} more in the baseline." if known else ""
+            click.echo(fixes.summary() + more, err=True)
+        if (diagnostics or fixes.would_change) and not exit_zero:
+            sys.exit(EXIT_FOUND)
+        return
     if output:
         click.echo(output, nl=False, color=colour)
     if not quiet:
@@ -310,6 +370,40 @@ def show_settings(path: str, config: str | None) -> None:
         else:
             state = "off (not selected, or ignored)"
         click.echo(f"{found.code} {found.name}: {state}")
+
+
+@main.command("map")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "mermaid", "dot"]),
+    default="text",
+    help="A grouped listing, JSON, or a Mermaid or Graphviz graph (default: text).",
+)
+@click.option(
+    "--project-root",
+    type=click.Path(file_okay=False),
+    help="The project's root directory, read to tell which receivers are connected.",
+)
+@click.option("--django-version", metavar="X.Y", help="Target Django version (e.g. 5.2).")
+@click.option("--config", type=click.Path(dir_okay=False), help="Read this pyproject.toml.")
+def signal_map(
+    paths: Sequence[str],
+    output_format: str,
+    project_root: str | None,
+    django_version: str | None,
+    config: str | None,
+) -> None:
+    """Print every signal in PATHS with its senders and receivers, and whether each
+    receiver is connected at all."""
+    from signallint import signal_map as mapping
+
+    paths = list(paths) or ["."]
+    settings = build_settings(config, paths[0], django_version=django_version)
+    if project_root is not None:
+        settings = settings.with_overrides(project_root=project_root)
+    click.echo(mapping.render(mapping.build(paths, settings), output_format), nl=False)
 
 
 def _json_dump(value: object) -> str:

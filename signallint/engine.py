@@ -9,15 +9,20 @@ depends on other modules (where the signal is defined, what its ``send()`` calls
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
+import re
 import traceback
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from signallint import sources
+from signallint.cache import FactsCache
 from signallint.context import RuleContext
 from signallint.diagnostics import Diagnostic
 from signallint.facts import ModuleFacts, Problem, ProjectFacts, Span
+from signallint.fixes import Fix
+from signallint.prefilter import Prefilter
 from signallint.rules import Rule, Scope, all_rules, name_of
 from signallint.settings import Settings, rule_enabled
 from signallint.suppression import NoqaLines, ignored_by_path, is_suppressed
@@ -30,6 +35,11 @@ class RunResult:
     files_analysed: int = 0
     # Every file checked, in order (reporters such as JUnit list files without findings).
     files: list[str] = field(default_factory=list)
+    # What ``--fix`` needs to re-check a fixed file: every file's facts, the other files
+    # of the project that rules saw as context, and the project root.
+    analyses: list[Analysis] = field(default_factory=list)
+    others: list[Analysis] = field(default_factory=list)
+    root: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,26 +61,67 @@ def enabled_rules(settings: Settings) -> tuple[Rule, ...]:
     )
 
 
+@functools.cache
+def default_prefilter() -> Prefilter:
+    """The prefilter for a file checked on its own: every catalogued signal name."""
+    from signallint import thirdparty
+
+    return Prefilter(s.name for s in thirdparty.THIRD_PARTY_SIGNALS)
+
+
+def prefilter_for(settings: Settings) -> Prefilter:
+    if not settings.declared_signals:
+        return default_prefilter()
+    from signallint import thirdparty
+
+    names = [s.name for s in (*thirdparty.THIRD_PARTY_SIGNALS, *settings.declared_signals)]
+    return Prefilter(names)
+
+
 def analyse(
     path: str,
     data: bytes,
     package: str | None = None,
     module_name: str | None = None,
     prefilter: bool = True,
+    *,
+    project: bool = False,
+    parse: bool | None = None,
 ) -> Analysis:
-    """Facts for one file's bytes; problems (bad bytes, bad syntax) become facts too."""
-    if prefilter and not sources.may_matter(data):
-        return Analysis(ModuleFacts(path, module_name), None)
+    """Facts for one file's bytes; problems (bad bytes, bad syntax) become facts too.
+
+    ``project=True`` adds what the whole-project analysis needs (``ModuleFacts.wiring``):
+    files that matter for it are parsed too, the others only have their imports scanned.
+    ``parse`` overrides the prefilter's decision (``check_paths`` decides in rounds).
+    """
+
+    def done(facts: ModuleFacts, text: str | None) -> Analysis:
+        if project:
+            from signallint.project import add_scan
+
+            facts = add_scan(facts, data, package)
+        return Analysis(facts, text)
+
+    if parse is None:
+        parse = (
+            not prefilter
+            or default_prefilter().first_pass(data)
+            or (project and sources.matters_for_wiring(path, data))
+        )
+    if not parse:
+        # Not worth parsing, but bytes that do not decode are still worth a line.
+        problem = sources.undecodable(data)
+        return done(ModuleFacts(path, module_name, problems=(problem,) if problem else ()), None)
     decoded = sources.decode(data)
     if isinstance(decoded, Problem):
-        return Analysis(ModuleFacts(path, module_name, problems=(decoded,)), None)
+        return done(ModuleFacts(path, module_name, problems=(decoded,)), None)
     module = sources.parse(decoded.text)
     if isinstance(module, Problem):
-        return Analysis(ModuleFacts(path, module_name, problems=(module,)), decoded.text)
+        return done(ModuleFacts(path, module_name, problems=(module,)), decoded.text)
     from signallint.collect import collect
 
     try:
-        facts = collect(path, module, package, module_name)
+        facts = collect(path, module, package, module_name, decoded.text)
     except RecursionError:
         problem = Problem(sources.UNPARSABLE, "cannot analyse file: it is nested too deeply")
         facts = ModuleFacts(path, module_name, problems=(problem,))
@@ -95,41 +146,55 @@ def analyse_file(path: str, problem: Problem | None = None, *, project: bool = F
     if problem is None:
         data = sources.read_bytes(path)
         if not isinstance(data, Problem):
-            return analyse(path, data, sources.package_of(path), sources.module_name_of(path))
+            package, module_name = sources.package_of(path), sources.module_name_of(path)
+            return analyse(path, data, package, module_name, project=project)
         problem = data
     return Analysis(ModuleFacts(path, problems=(problem,)), None)
 
 
 def run_rules(
-    analyses: Sequence[Analysis], settings: Settings, *, suppress: bool = True
+    analyses: Sequence[Analysis],
+    settings: Settings,
+    *,
+    suppress: bool = True,
+    others: Sequence[Analysis] = (),
+    root: str | None = None,
 ) -> list[Diagnostic]:
     """Every enabled rule over every file's facts, then ``# noqa`` and per-file ignores.
 
     ``suppress=False`` leaves suppression and problem selection to the caller (flake8).
+    ``others`` are the other files of the project under ``root``: rules see their facts,
+    but only ``analyses`` are reported on.
     """
-    project = ProjectFacts(tuple(analysis.facts for analysis in analyses))
+    project = ProjectFacts(tuple(a.facts for a in (*analyses, *others)), root=root)
     context = RuleContext.for_project(settings, project)
     rules = enabled_rules(settings)
     select = settings.select + settings.extend_select
     found: dict[tuple[str, str, int, int, str], Diagnostic] = {}
 
-    def add(path: str, code: str, name: str, span: Span, message: str) -> None:
+    def add(
+        path: str, code: str, name: str, span: Span, message: str, fix: Fix | None = None
+    ) -> None:
         found.setdefault(
-            (path, code, span.line, span.col, message), Diagnostic(path, code, name, message, span)
+            (path, code, span.line, span.col, message),
+            Diagnostic(path, code, name, message, span, fix),
         )
 
-    for facts in project.modules:
+    for facts in (analysis.facts for analysis in analyses):
         for problem in facts.problems:
             if not suppress or rule_enabled(problem.code, select, settings.ignore):
                 add(facts.path, problem.code, name_of(problem.code), problem.span, problem.message)
         for rule in rules:
             if rule.scope is Scope.MODULE:
-                for span, message in rule.check(facts, context):
-                    add(facts.path, rule.code, rule.name, span, message)
+                for finding in rule.check(facts, context):
+                    fix = finding[2] if len(finding) == 3 else None
+                    add(facts.path, rule.code, rule.name, finding[0], finding[1], fix)
+    reported = {analysis.facts.path for analysis in analyses}
     for rule in rules:
         if rule.scope is Scope.PROJECT:
             for path, span, message in rule.check_project(project, context):
-                add(path, rule.code, rule.name, span, message)
+                if path in reported:
+                    add(path, rule.code, rule.name, span, message)
     diagnostics = list(found.values())
     if suppress:
         texts = {a.facts.path: a.text for a in analyses if a.text is not None}
@@ -171,25 +236,211 @@ def check_source(
     return run_rules([analyse(path, data, package, module_name)], settings)
 
 
+@dataclass
+class _Item:
+    """A file on its way to facts."""
+
+    path: str
+    problem: Problem | None
+    data: bytes = b""
+    package: str | None = None
+    module_name: str | None = None
+    project: bool = False
+    analysis: Analysis | None = None
+
+
+def _read(path: str, problem: Problem | None, project: bool) -> _Item:
+    item = _Item(path, problem, project=project)
+    if problem is None:
+        data = sources.read_bytes(path)
+        if isinstance(data, Problem):
+            item.problem = data
+        else:
+            item.data = data
+            item.package, item.module_name = sources.package_of(path), sources.module_name_of(path)
+    if item.problem is not None:
+        item.analysis = Analysis(ModuleFacts(path, problems=(item.problem,)), None)
+    return item
+
+
+def _analyse_item(item: _Item, parse: bool) -> Analysis:
+    return analyse(
+        item.path, item.data, item.package, item.module_name, project=item.project, parse=parse
+    )
+
+
+def _analyse_items(
+    items: Sequence[_Item], settings: Settings, cache: FactsCache | None, jobs: int
+) -> None:
+    """Fill every item's analysis, parsing only what the prefilter lets through.
+
+    First round: files that can matter on their own. Second round: files that use a
+    signal the first round found defined in the project, or declare a model used as an
+    ``m2m_changed`` sender. Parsing runs in worker processes when there is enough of it.
+    """
+    screen = prefilter_for(settings)
+    pending = [item for item in items if item.analysis is None]
+    first = [
+        item
+        for item in pending
+        if screen.first_pass(item.data)
+        or (item.project and sources.matters_for_wiring(item.path, item.data))
+    ]
+    _parse(first, cache, jobs)
+    project_signals, m2m_senders = _demand(item.analysis for item in first if item.analysis)
+    rest = [item for item in pending if item.analysis is None]
+    second = [item for item in rest if screen.second_pass(item.data, project_signals, m2m_senders)]
+    _parse(second, cache, jobs)
+    for item in pending:
+        if item.analysis is None:
+            item.analysis = _analyse_item(item, parse=False)
+
+
+def _demand(analyses: Iterable[Analysis]) -> tuple[frozenset[str], frozenset[str]]:
+    """Names of the project's own signals, and of classes used as ``m2m_changed`` senders."""
+    signals: set[str] = set()
+    senders: set[str] = set()
+    for analysis in analyses:
+        facts = analysis.facts
+        signals.update(
+            d.qualified_name.rsplit(".", 1)[-1] for d in facts.signal_defs if d.qualified_name
+        )
+        for connection in facts.connections:
+            if connection.sender is None or not connection.sender.candidates:
+                continue
+            if any(use.candidates == {M2M_CHANGED} for use in connection.signals):
+                senders.update(name.rsplit(".", 1)[-1] for name in connection.sender.candidates)
+    return frozenset(signals), frozenset(senders)
+
+
+M2M_CHANGED = "django.db.models.signals.m2m_changed"
+# Below this many bytes to parse, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD_BYTES = 1_000_000
+
+
+def _parse(items: Sequence[_Item], cache: FactsCache | None, jobs: int) -> None:
+    todo = []
+    for item in items:
+        key = None
+        if cache is not None:
+            key = cache.key(
+                item.path, item.package, f"{item.module_name}|{item.project}", item.data
+            )
+            facts = cache.get(key)
+            if facts is not None:
+                decoded = sources.decode(item.data)
+                text = decoded.text if isinstance(decoded, sources.Decoded) else None
+                item.analysis = Analysis(facts, text)
+                continue
+        todo.append((item, key))
+    if not todo:
+        return
+    size = sum(len(item.data) for item, _ in todo)
+    if jobs > 1 and len(todo) > 1 and size >= PARALLEL_THRESHOLD_BYTES:
+        analyses = _parse_in_workers([item for item, _ in todo], jobs)
+    else:
+        analyses = [_analyse_item(item, parse=True) for item, _ in todo]
+    for (item, key), analysis in zip(todo, analyses, strict=True):
+        item.analysis = analysis
+        if cache is not None and key is not None:
+            cache.put(key, analysis.facts)
+
+
+def _parse_in_workers(items: Sequence[_Item], jobs: int) -> list[Analysis]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    import libcst  # noqa: F401  (imported once here, inherited by forked workers)
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    # Big files first, so that no worker is left with a large one at the end.
+    order = sorted(range(len(items)), key=lambda i: -len(items[i].data))
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        results = list(pool.map(_parse_one, [items[i] for i in order], chunksize=4))
+    analyses: list[Analysis | None] = [None] * len(items)
+    for index, analysis in zip(order, results, strict=True):
+        analyses[index] = analysis
+    return [a for a in analyses if a is not None]
+
+
+def _parse_one(item: _Item) -> Analysis:
+    return _analyse_item(item, parse=True)
+
+
 def check_paths(paths: Iterable[str], settings: Settings | None = None) -> RunResult:
-    """Check every Python file under ``paths``."""
+    """Check every Python file under ``paths``.
+
+    When a project rule is enabled, the facts of every other file of the project (under
+    ``settings.project_root``, else the nearest directory upwards from the first path
+    with ``pyproject.toml``, ``setup.cfg`` or ``manage.py``) are collected as context:
+    a partial list of files (pre-commit) still gets the whole project's picture, and
+    only the files given are reported on.
+    """
     settings = settings or Settings()
-    analyses = [analyse_file(path, problem) for path, problem in discover(paths, settings.excludes)]
+    paths = list(paths)
+    project = any(rule.scope is Scope.PROJECT for rule in enabled_rules(settings))
+    analyses, others, root = gather(paths, settings, project=project)
     return RunResult(
-        diagnostics=run_rules(analyses, settings),
+        diagnostics=run_rules(analyses, settings, others=others, root=root),
         files_seen=len(analyses),
         files_analysed=sum(1 for a in analyses if a.text is not None),
         files=[a.facts.path for a in analyses],
+        analyses=analyses,
+        others=others,
+        root=root,
     )
+
+
+def gather(
+    paths: Sequence[str], settings: Settings, *, project: bool
+) -> tuple[list[Analysis], list[Analysis], str | None]:
+    """Facts of the files under ``paths`` and, with ``project``, of the rest of their
+    project (as context), with the project root."""
+    items = [_read(path, problem, project) for path, problem in discover(paths, settings.excludes)]
+    context_items, root = project_items(paths, items, settings) if project else ([], None)
+    cache = None if settings.cache_dir is None else FactsCache(settings.cache_dir)
+    jobs = settings.jobs or os.cpu_count() or 1
+    _analyse_items([*items, *context_items], settings, cache, jobs)
+    analyses = [item.analysis for item in items if item.analysis is not None]
+    others = [item.analysis for item in context_items if item.analysis is not None]
+    return analyses, others, root
+
+
+def project_items(
+    paths: Sequence[str], items: Sequence[_Item], settings: Settings
+) -> tuple[list[_Item], str | None]:
+    """The project root for ``paths``, and the project's other files (not in ``items``)."""
+    from signallint.project import find_project_root
+
+    root = settings.project_root or find_project_root(paths[0] if paths else ".")
+    if root is None:
+        return [], None
+    seen = {os.path.realpath(item.path) for item in items}
+    # Hidden directories and installed packages are not the project's code: no module
+    # there can be imported by a dotted name that is the project's.
+    excludes = (*settings.excludes, ".*", "site-packages", "dist-packages")
+    context = [
+        _read(path, problem, True)
+        for path, problem in discover([root], excludes)
+        if problem is None and os.path.realpath(path) not in seen
+    ]
+    return [item for item in context if item.problem is None], root
 
 
 def _excluded(path: str, patterns: Sequence[str]) -> bool:
-    name = os.path.basename(path)
+    """Whether the file or directory name, or the whole path, matches a pattern."""
+    matcher = _exclusion_matcher(tuple(patterns))
     normalized = path.replace(os.sep, "/").removeprefix("./")
-    return any(
-        fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(normalized, pattern.rstrip("/"))
-        for pattern in patterns
-    )
+    return matcher(os.path.basename(path)) is not None or matcher(normalized) is not None
+
+
+@functools.cache
+def _exclusion_matcher(patterns: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
+    if not patterns:
+        return lambda text: None
+    translated = "|".join(fnmatch.translate(pattern.rstrip("/")) for pattern in patterns)
+    return re.compile(translated).match
 
 
 def _inside(path: str, root: str) -> bool:

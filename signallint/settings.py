@@ -66,6 +66,10 @@ class Settings:
     project_root: str | None = None
     # Third-party or project signals declared in [tool.signallint.signals].
     declared_signals: tuple[catalogue.SignalSpec, ...] = ()
+    # Where per-file facts are cached between runs (None: no cache), and how many
+    # processes parse (None: one per core).
+    cache_dir: str | None = None
+    jobs: int | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -125,6 +129,7 @@ KNOWN_KEYS = frozenset(
         "django-version",
         "output-format",
         "signals",
+        "cache-dir",
     }
 )
 SIGNAL_KEYS = frozenset({"kwargs", "optional-kwargs", "sender", "model-signal"})
@@ -218,6 +223,12 @@ def settings_from_table(table: Mapping[str, Any], config_path: str | None = None
             raise ConfigError(f'{origin}: `django-version` must be a string such as "5.2"')
         changes["django_version"] = parse_django_version(value, origin)
         changes["django_version_source"] = f"django-version in {origin}"
+    if "cache-dir" in table:
+        value = table["cache-dir"]
+        if not isinstance(value, str):
+            raise ConfigError(f"{origin}: `cache-dir` must be a path (a string)")
+        base = os.path.dirname(config_path) if config_path else "."
+        changes["cache_dir"] = os.path.join(base, os.path.expanduser(value))
     if "signals" in table:
         changes["declared_signals"] = _declared_signals(origin, table["signals"])
     if "output-format" in table:

@@ -47,6 +47,26 @@ def may_matter(data: bytes) -> bool:
     return _PREFILTER.search(data) is not None
 
 
+# The whole-project analysis parses these files too: settings (INSTALLED_APPS),
+# ``default_app_config`` and classes that may be AppConfigs. Every other file only has
+# its imports read by signallint.imports_scan, without parsing.
+_WIRING_NEEDLES = (b"INSTALLED_APPS", b"default_app_config", b"Config")
+_WIRING_PREFILTER = re.compile(
+    rb"^[ \t]*INSTALLED_APPS[ \t]*(?:\+=|=|:|\.)|^default_app_config\b"
+    rb"|\bclass[ \t]+\w+[ \t]*\([^)]*Config\b",
+    re.MULTILINE,
+)
+
+
+def matters_for_wiring(path: str, data: bytes) -> bool:
+    """True for files the whole-project analysis must parse (``apps.py`` and the like)."""
+    if os.path.basename(path) == "apps.py":
+        return True
+    return any(needle in data for needle in _WIRING_NEEDLES) and (
+        _WIRING_PREFILTER.search(data) is not None
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Decoded:
     text: str
@@ -70,6 +90,18 @@ def decode(data: bytes) -> Decoded | Problem:
         else:
             line, reason = 1, f"unknown encoding {encoding!r}"
         return Problem(UNREADABLE, f"cannot decode file: {reason}", Span(line, 0, line, 0))
+
+
+def undecodable(data: bytes) -> Problem | None:
+    """The decoding problem of a file, checked cheaply: most files are plain UTF-8."""
+    try:
+        data.decode("utf-8")
+        if not data.startswith(b"\xef\xbb\xbf") and b"coding" not in data[:400]:
+            return None
+    except UnicodeDecodeError:
+        pass
+    decoded = decode(data)
+    return decoded if isinstance(decoded, Problem) else None
 
 
 def parse(text: str) -> cst.Module | Problem:

@@ -8,7 +8,9 @@ ask for the session-scoped ``django_env`` fixture (configuration lives in
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +21,10 @@ import pytest
 _ROOT = str(Path(__file__).resolve().parent.parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
+
+# The command's cache lives in the user cache directory: keep the tests' runs (and the
+# subprocesses they start) out of the real one.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="signallint-tests-cache-")
 
 
 @pytest.fixture(scope="session")

@@ -243,7 +243,9 @@ def test_file_deleted_between_discovery_and_reading(tmp_path: Path) -> None:
 
 
 def test_non_python_file_named_explicitly(tmp_path: Path) -> None:
-    (tmp_path / "notes.txt").write_text("The receiver of a signal must accept **kwargs.\n")
+    (tmp_path / "notes.txt").write_text(
+        "Write `from django.dispatch import receiver`; receivers accept **kwargs.\n"
+    )
     result = run("notes.txt", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.startswith("notes.txt:1:")

@@ -6,7 +6,7 @@ import pytest
 
 from signallint.prefilter import Prefilter
 
-PREFILTER = Prefilter((6, 1), extra_signal_names=["order_paid_elsewhere"])
+PREFILTER = Prefilter(extra_signal_names=["order_paid_elsewhere"])
 
 
 @pytest.mark.parametrize(

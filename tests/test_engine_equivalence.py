@@ -1,0 +1,105 @@
+"""Speed must not change results: the prefilter, worker processes and the cache are
+invisible in the output."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from signallint import engine
+from signallint.prefilter import Prefilter
+from signallint.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+class NoPrefilter(Prefilter):
+    def first_pass(self, data: bytes) -> bool:
+        return True
+
+
+def outputs(paths: list[str], settings: Settings) -> list[tuple[str, int, int, str, str]]:
+    return [
+        (d.path, d.line, d.col, d.code, d.message)
+        for d in engine.check_paths(paths, settings).diagnostics
+    ]
+
+
+def django_tree() -> str:
+    django = pytest.importorskip("django")
+    return str(Path(django.__file__).parent)
+
+
+@pytest.mark.parametrize(
+    "tree",
+    [
+        pytest.param(str(FIXTURES / "rules"), id="rule-fixtures"),
+        pytest.param(str(FIXTURES / "projects"), id="project-fixtures"),
+        pytest.param(str(ROOT / "examples"), id="example-project"),
+        pytest.param("django", id="django-source"),
+    ],
+)
+def test_prefilter_changes_nothing(tree: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = [django_tree() if tree == "django" else tree]
+    settings = Settings(jobs=1)
+    filtered = outputs(paths, settings)
+    monkeypatch.setattr(engine, "prefilter_for", lambda settings: NoPrefilter())
+    assert outputs(paths, settings) == filtered
+
+
+def test_worker_processes_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = [str(FIXTURES / "rules"), str(ROOT / "examples")]
+    single = outputs(paths, Settings(jobs=1))
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD_BYTES", 0)
+    assert outputs(paths, Settings(jobs=2)) == single
+    assert single  # the fixtures do report
+
+
+def test_cache_cold_warm_and_corrupt_give_the_same_output(tmp_path: Path) -> None:
+    paths = [str(FIXTURES / "rules"), str(ROOT / "examples")]
+    cache = tmp_path / "cache"
+    uncached = outputs(paths, Settings(jobs=1))
+    cold = outputs(paths, Settings(jobs=1, cache_dir=str(cache)))
+    entries = [p for p in cache.rglob("*") if p.is_file()]
+    assert entries, "the cold run fills the cache"
+    warm = outputs(paths, Settings(jobs=1, cache_dir=str(cache)))
+    for index, entry in enumerate(entries):
+        # Truncated, garbage, and a valid pickle of the wrong type: all ignored.
+        content = [b"", b"\x80garbage", pickle.dumps("not facts")][index % 3]
+        entry.write_bytes(content)
+    corrupt = outputs(paths, Settings(jobs=1, cache_dir=str(cache)))
+    assert uncached == cold == warm == corrupt
+
+
+def test_a_warm_run_parses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(ROOT / "examples" / "shop", tmp_path / "shop")
+    settings = Settings(jobs=1, cache_dir=str(tmp_path / "cache"))
+    engine.check_paths([str(tmp_path / "shop")], settings)
+    parsed: list[str] = []
+    real_parse = engine.sources.parse
+
+    def counting_parse(text: str) -> object:
+        parsed.append(text)
+        return real_parse(text)
+
+    monkeypatch.setattr(engine.sources, "parse", counting_parse)
+    engine.check_paths([str(tmp_path / "shop")], settings)
+    assert parsed == []
+    (tmp_path / "shop" / "orders" / "signals.py").write_text(
+        (tmp_path / "shop" / "orders" / "signals.py").read_text() + "\n# changed\n"
+    )
+    engine.check_paths([str(tmp_path / "shop")], settings)
+    assert len(parsed) == 1
+
+
+def test_cache_entries_are_written_atomically(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    engine.check_paths([str(ROOT / "examples")], Settings(jobs=1, cache_dir=str(cache)))
+    leftovers = [p for p in cache.rglob(".tmp-*")]
+    assert leftovers == []
+    assert all(os.path.getsize(p) > 0 for p in cache.rglob("*") if p.is_file())
