@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -233,7 +234,10 @@ def check(
         texts[name] = decoded.text if isinstance(decoded, sources.Decoded) else ""
     others = [p for p in paths if p != "-"]
     if others:
-        result = engine.check_paths(others, settings)
+        progress = _progress_line() if not quiet and sys.stderr.isatty() else None
+        result = engine.check_paths(others, settings, progress)
+        if progress is not None:
+            click.echo("\r\033[K", nl=False, err=True)
         diagnostics += result.diagnostics
         files += result.files
     diagnostics.sort(key=Diagnostic.sort_key)
@@ -287,6 +291,17 @@ def _package_for(filename: str | None) -> str | None:
     from signallint.sources import package_of
 
     return package_of(filename) if filename else None
+
+
+def _progress_line() -> Callable[[int, int], None]:
+    """A progress line on stderr for long runs: silent for the first second."""
+    started = time.monotonic()
+
+    def show(done: int, total: int) -> None:
+        if time.monotonic() - started > 1.0:
+            click.echo(f"\rsignallint: parsed {done}/{total} files", nl=False, err=True)
+
+    return show
 
 
 def _summary(diagnostics: Sequence[Diagnostic], files: int) -> str:

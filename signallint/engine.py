@@ -269,8 +269,15 @@ def _analyse_item(item: _Item, parse: bool) -> Analysis:
     )
 
 
+Progress = Callable[[int, int], None]
+
+
 def _analyse_items(
-    items: Sequence[_Item], settings: Settings, cache: FactsCache | None, jobs: int
+    items: Sequence[_Item],
+    settings: Settings,
+    cache: FactsCache | None,
+    jobs: int,
+    progress: Progress | None = None,
 ) -> None:
     """Fill every item's analysis, parsing only what the prefilter lets through.
 
@@ -286,11 +293,11 @@ def _analyse_items(
         if screen.first_pass(item.data)
         or (item.project and sources.matters_for_wiring(item.path, item.data))
     ]
-    _parse(first, cache, jobs)
+    _parse(first, cache, jobs, progress)
     project_signals, m2m_senders = _demand(item.analysis for item in first if item.analysis)
     rest = [item for item in pending if item.analysis is None]
     second = [item for item in rest if screen.second_pass(item.data, project_signals, m2m_senders)]
-    _parse(second, cache, jobs)
+    _parse(second, cache, jobs, progress)
     for item in pending:
         if item.analysis is None:
             item.analysis = _analyse_item(item, parse=False)
@@ -318,7 +325,9 @@ M2M_CHANGED = "django.db.models.signals.m2m_changed"
 PARALLEL_THRESHOLD_BYTES = 1_000_000
 
 
-def _parse(items: Sequence[_Item], cache: FactsCache | None, jobs: int) -> None:
+def _parse(
+    items: Sequence[_Item], cache: FactsCache | None, jobs: int, progress: Progress | None = None
+) -> None:
     todo = []
     for item in items:
         key = None
@@ -336,17 +345,21 @@ def _parse(items: Sequence[_Item], cache: FactsCache | None, jobs: int) -> None:
     if not todo:
         return
     size = sum(len(item.data) for item, _ in todo)
+    report = progress or (lambda done, total: None)
     if jobs > 1 and len(todo) > 1 and size >= PARALLEL_THRESHOLD_BYTES:
-        analyses = _parse_in_workers([item for item, _ in todo], jobs)
+        analyses = _parse_in_workers([item for item, _ in todo], jobs, report)
     else:
-        analyses = [_analyse_item(item, parse=True) for item, _ in todo]
+        analyses = []
+        for item, _ in todo:
+            analyses.append(_analyse_item(item, parse=True))
+            report(len(analyses), len(todo))
     for (item, key), analysis in zip(todo, analyses, strict=True):
         item.analysis = analysis
         if cache is not None and key is not None:
             cache.put(key, analysis.facts)
 
 
-def _parse_in_workers(items: Sequence[_Item], jobs: int) -> list[Analysis]:
+def _parse_in_workers(items: Sequence[_Item], jobs: int, report: Progress) -> list[Analysis]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -357,7 +370,10 @@ def _parse_in_workers(items: Sequence[_Item], jobs: int) -> list[Analysis]:
     # Big files first, so that no worker is left with a large one at the end.
     order = sorted(range(len(items)), key=lambda i: -len(items[i].data))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        results = list(pool.map(_parse_one, [items[i] for i in order], chunksize=4))
+        results = []
+        for result in pool.map(_parse_one, [items[i] for i in order], chunksize=4):
+            results.append(result)
+            report(len(results), len(items))
     analyses: list[Analysis | None] = [None] * len(items)
     for index, analysis in zip(order, results, strict=True):
         analyses[index] = analysis
@@ -368,7 +384,9 @@ def _parse_one(item: _Item) -> Analysis:
     return _analyse_item(item, parse=True)
 
 
-def check_paths(paths: Iterable[str], settings: Settings | None = None) -> RunResult:
+def check_paths(
+    paths: Iterable[str], settings: Settings | None = None, progress: Progress | None = None
+) -> RunResult:
     """Check every Python file under ``paths``.
 
     When a project rule is enabled, the facts of every other file of the project (under
@@ -380,7 +398,7 @@ def check_paths(paths: Iterable[str], settings: Settings | None = None) -> RunRe
     settings = settings or Settings()
     paths = list(paths)
     project = any(rule.scope is Scope.PROJECT for rule in enabled_rules(settings))
-    analyses, others, root = gather(paths, settings, project=project)
+    analyses, others, root = gather(paths, settings, project=project, progress=progress)
     return RunResult(
         diagnostics=run_rules(analyses, settings, others=others, root=root),
         files_seen=len(analyses),
@@ -393,7 +411,7 @@ def check_paths(paths: Iterable[str], settings: Settings | None = None) -> RunRe
 
 
 def gather(
-    paths: Sequence[str], settings: Settings, *, project: bool
+    paths: Sequence[str], settings: Settings, *, project: bool, progress: Progress | None = None
 ) -> tuple[list[Analysis], list[Analysis], str | None]:
     """Facts of the files under ``paths`` and, with ``project``, of the rest of their
     project (as context), with the project root."""
@@ -401,7 +419,7 @@ def gather(
     context_items, root = project_items(paths, items, settings) if project else ([], None)
     cache = None if settings.cache_dir is None else FactsCache(settings.cache_dir)
     jobs = settings.jobs or os.cpu_count() or 1
-    _analyse_items([*items, *context_items], settings, cache, jobs)
+    _analyse_items([*items, *context_items], settings, cache, jobs, progress)
     analyses = [item.analysis for item in items if item.analysis is not None]
     others = [item.analysis for item in context_items if item.analysis is not None]
     return analyses, others, root
