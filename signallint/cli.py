@@ -5,7 +5,6 @@ Exit status: 0 nothing found, 1 diagnostics reported, 2 usage or configuration e
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -419,10 +418,6 @@ def signal_map(
     if project_root is not None:
         settings = settings.with_overrides(project_root=project_root)
     click.echo(mapping.render(mapping.build(paths, settings), output_format), nl=False)
-
-
-def _json_dump(value: object) -> str:
-    return json.dumps(value, indent=2) + "\n"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,7 +10,6 @@ import tokenize
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from signallint import catalogue
 from signallint.facts import Problem, Span
 
 if TYPE_CHECKING:
@@ -19,32 +18,6 @@ if TYPE_CHECKING:
 UNREADABLE = "SIG901"
 UNPARSABLE = "SIG902"
 INTERNAL_ERROR = "SIG903"
-
-
-def _prefilter_pattern() -> re.Pattern[bytes]:
-    # A file can matter only if it names a signal, a Django signal module, ``receiver``,
-    # calls ``connect``/``disconnect``, or declares a ManyToManyField (whose model may be
-    # a wrong m2m_changed sender elsewhere). Every way to reach a built-in signal spells
-    # either its name or the module it lives in, so these needles cannot miss one.
-    names = sorted({spec.name for spec in catalogue.SIGNALS})
-    needles = [
-        rb"ignal",
-        rb"dispatch",
-        rb"receiver",
-        rb"autoreload",
-        rb"(?:dis)?connect\s*\(",
-        rb"ManyToManyField",
-        *(re.escape(name.encode()) for name in names),
-    ]
-    return re.compile(b"|".join(needles))
-
-
-_PREFILTER = _prefilter_pattern()
-
-
-def may_matter(data: bytes) -> bool:
-    """False only for files in which no rule can find anything."""
-    return _PREFILTER.search(data) is not None
 
 
 # The whole-project analysis parses these files too: settings (INSTALLED_APPS),
