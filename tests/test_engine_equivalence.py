@@ -103,3 +103,29 @@ def test_cache_entries_are_written_atomically(tmp_path: Path) -> None:
     leftovers = [p for p in cache.rglob(".tmp-*")]
     assert leftovers == []
     assert all(os.path.getsize(p) > 0 for p in cache.rglob("*") if p.is_file())
+
+
+def test_file_order_changes_nothing() -> None:
+    files = sorted(str(p) for p in (FIXTURES / "rules").glob("*.py"))
+    forward = outputs(files, Settings(jobs=1))
+    assert outputs(list(reversed(files)), Settings(jobs=1)) == forward
+    assert forward
+
+
+def test_the_command_and_the_api_agree_on_every_fixture() -> None:
+    import json
+    import subprocess
+    import sys
+
+    paths = [str(FIXTURES / "rules"), str(ROOT / "examples")]
+    result = subprocess.run(
+        [sys.executable, "-m", "signallint", "--no-cache", "--format", "json", *paths],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    from_command = [
+        (d["path"], d["line"], d["column"] - 1, d["code"], d["message"])
+        for d in json.loads(result.stdout)
+    ]
+    assert from_command == outputs(paths, Settings())
