@@ -52,6 +52,7 @@ from signallint.names import (
     absolute_module,
     dotted_name,
 )
+from signallint.walk import walk
 
 CONNECTION_METHODS = {"connect": ConnectionStyle.CONNECT, "disconnect": ConnectionStyle.DISCONNECT}
 SEND_METHODS = {method.value: method for method in SendMethod}
@@ -1321,5 +1322,5 @@ def collect(
     collector = FactCollector(path, module, package, module_name, source)
     for statement in module.body:
         collector.statement = statement
-        statement.visit(collector)
+        walk(statement, collector)
     return collector.facts()
