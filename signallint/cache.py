@@ -30,8 +30,6 @@ def default_directory() -> str:
 class FactsCache:
     def __init__(self, directory: str):
         self.directory = directory
-        self.hits = 0
-        self.misses = 0
 
     @staticmethod
     def key(path: str, package: str | None, module: str | None, data: bytes) -> str:
@@ -48,16 +46,10 @@ class FactsCache:
         try:
             with open(self._file(key), "rb") as handle:
                 facts = pickle.load(handle)
-        except FileNotFoundError:
-            self.misses += 1
-            return None
-        except Exception:  # corrupt or incompatible: recompute, never trust
-            self.misses += 1
+        except Exception:  # missing, corrupt or incompatible: recompute, never trust
             return None
         if not isinstance(facts, ModuleFacts):
-            self.misses += 1
             return None
-        self.hits += 1
         return facts
 
     def put(self, key: str, facts: ModuleFacts) -> None:

@@ -865,9 +865,3 @@ def module_has_name(module: str, name: str) -> bool | None:
     if names is None:
         return None
     return name in names
-
-
-@functools.cache
-def signal_modules() -> frozenset[str]:
-    """Every module that defines or re-exports a catalogued signal (in any version)."""
-    return frozenset(module for spec in SIGNALS for module in (spec.module, *spec.reexported_from))

@@ -9,7 +9,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from signallint import catalogue
@@ -70,7 +70,6 @@ class Settings:
     # processes parse (None: one per core).
     cache_dir: str | None = None
     jobs: int | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def excludes(self) -> tuple[str, ...]:

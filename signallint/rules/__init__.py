@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import importlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any, cast
@@ -208,8 +208,3 @@ def name_of(code: str) -> str:
     if found is not None:
         return found.name
     return PROBLEM_CODES.get(code, (code.lower(), ""))[0]
-
-
-def iter_rules(codes: Iterable[str]) -> Iterator[Rule]:
-    wanted = set(codes)
-    return (r for r in all_rules() if r.code in wanted)
