@@ -1,13 +1,22 @@
-"""A persistent cache of per-file facts, keyed by content.
+"""A persistent cache of per-file results, keyed by content.
 
-An entry holds the facts of one parsed file. Its key covers everything the facts depend
-on: signallint's version, the Python version (pickles), the path and the package it is
-in (facts name both), and the file's bytes. Settings do not enter the key because facts
-do not depend on them: rules run afresh on every run.
+A warm run must cost little more than reading the files, so the cache keeps, for every
+file of a run, everything that does not depend on other files: whether the prefilter's
+first round lets it through, the facts of its parse, and the facts kept about it when it
+is not parsed (the whole-project text scan, an undecodable-bytes problem). Each entry is
+tied to a digest of the file's bytes and of what its facts name (its path, package and
+module, whether project facts were asked for): an entry whose digest differs is stale.
 
-Entries are written to a temporary file in the same directory and renamed into place,
-so concurrent runs never see half an entry. An entry that cannot be read back (corrupt,
-truncated, from another version) is ignored and recomputed, never trusted.
+All entries of one scope (a project root, or the paths given when there is none) live in
+one file, loaded once and written once per run, only when something changed. Its name
+covers signallint's version, the Python version (pickles) and the settings the prefilter
+depends on (declared signals). Settings do not otherwise enter it because facts do not
+depend on them: rules run afresh on every run.
+
+The file is written to a temporary file in the same directory and renamed into place, so
+concurrent runs never see half of it (the last writer wins, which only costs speed). A
+file that cannot be read back (corrupt, truncated, from another version) is ignored and
+rebuilt, never trusted.
 """
 
 from __future__ import annotations
@@ -17,6 +26,8 @@ import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from signallint import __version__
 from signallint.facts import ModuleFacts
@@ -27,42 +38,73 @@ def default_directory() -> str:
     return os.path.join(base, "signallint")
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What one file's bytes gave: ``relevant`` is the prefilter's first-round verdict;
+    ``parsed`` its facts once parsed, ``unparsed`` its facts once judged not worth it."""
+
+    digest: bytes
+    relevant: bool
+    parsed: ModuleFacts | None = None
+    unparsed: ModuleFacts | None = None
+
+
+def digest_of(data: bytes, *context: str) -> bytes:
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in context:
+        hasher.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    hasher.update(data)
+    return hasher.digest()
+
+
 class FactsCache:
-    def __init__(self, directory: str):
+    def __init__(self, directory: str, scope: Iterable[str], salt: Iterable[str] = ()):
         self.directory = directory
+        name = digest_of(b"", __version__, sys.version, *scope, "|", *salt).hex()
+        self.file = os.path.join(directory, f"{name}.pickle")
+        self._entries = self._load()
+        self._changed = False
 
-    @staticmethod
-    def key(path: str, package: str | None, module: str | None, data: bytes) -> str:
-        digest = hashlib.sha256()
-        for part in (__version__, sys.version, path, package or "", module or ""):
-            digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
-        digest.update(data)
-        return digest.hexdigest()
-
-    def _file(self, key: str) -> str:
-        return os.path.join(self.directory, key[:2], key)
-
-    def get(self, key: str) -> ModuleFacts | None:
+    def _load(self) -> dict[str, Entry]:
         try:
-            with open(self._file(key), "rb") as handle:
-                facts = pickle.load(handle)
-        except Exception:  # missing, corrupt or incompatible: recompute, never trust
-            return None
-        if not isinstance(facts, ModuleFacts):
-            return None
-        return facts
+            with open(self.file, "rb") as handle:
+                entries = pickle.load(handle)
+        except Exception:  # missing, corrupt or incompatible: rebuild, never trust
+            return {}
+        if not isinstance(entries, dict) or not all(
+            isinstance(path, str) and isinstance(entry, Entry) for path, entry in entries.items()
+        ):
+            return {}
+        return entries
 
-    def put(self, key: str, facts: ModuleFacts) -> None:
-        target = self._file(key)
+    def get(self, path: str, digest: bytes) -> Entry | None:
+        entry = self._entries.get(path)
+        return entry if entry is not None and entry.digest == digest else None
+
+    def put(self, path: str, entry: Entry) -> None:
+        if self._entries.get(path) != entry:
+            self._entries[path] = entry
+            self._changed = True
+
+    def save(self, seen: Iterable[str]) -> None:
+        """Write the entries back if they changed, dropping those of files that are gone
+        (``seen`` are the files of this run; others are kept while they exist)."""
+        seen = set(seen)
+        gone = [path for path in self._entries if path not in seen and not os.path.exists(path)]
+        for path in gone:
+            del self._entries[path]
+        if not (self._changed or gone):
+            return
         try:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".tmp-")
+            os.makedirs(self.directory, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
             try:
                 with os.fdopen(handle, "wb") as stream:
-                    pickle.dump(facts, stream, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, target)
+                    pickle.dump(self._entries, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, self.file)
             except BaseException:
                 os.unlink(temporary)
                 raise
         except OSError:
             pass  # a cache that cannot be written only costs speed
+        self._changed = False

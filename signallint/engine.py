@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from signallint import sources
-from signallint.cache import FactsCache
+from signallint.cache import Entry, FactsCache, digest_of
 from signallint.context import RuleContext
 from signallint.diagnostics import Diagnostic
 from signallint.facts import ModuleFacts, Problem, ProjectFacts, Span
@@ -247,6 +247,12 @@ class _Item:
     module_name: str | None = None
     project: bool = False
     analysis: Analysis | None = None
+    # The prefilter's first-round verdict, whether this run parsed the file, and what
+    # the cache holds for its bytes.
+    relevant: bool = False
+    parsed: bool = False
+    digest: bytes = b""
+    cached: Entry | None = None
 
 
 def _read(path: str, problem: Problem | None, project: bool) -> _Item:
@@ -284,23 +290,43 @@ def _analyse_items(
     First round: files that can matter on their own. Second round: files that use a
     signal the first round found defined in the project, or declare a model used as an
     ``m2m_changed`` sender. Parsing runs in worker processes when there is enough of it.
+    What the cache holds for a file's bytes replaces both the verdict and the work.
     """
     screen = prefilter_for(settings)
     pending = [item for item in items if item.analysis is None]
-    first = [
-        item
-        for item in pending
-        if screen.first_pass(item.data)
-        or (item.project and sources.matters_for_wiring(item.path, item.data))
-    ]
-    _parse(first, cache, jobs, progress)
+    for item in pending:
+        if cache is not None:
+            item.digest = digest_of(
+                item.data, item.path, item.package or "", item.module_name or "", str(item.project)
+            )
+            item.cached = cache.get(os.path.abspath(item.path), item.digest)
+        if item.cached is not None:
+            item.relevant = item.cached.relevant
+        else:
+            item.relevant = screen.first_pass(item.data) or (
+                item.project and sources.matters_for_wiring(item.path, item.data)
+            )
+    first = [item for item in pending if item.relevant]
+    _parse(first, jobs, progress)
     project_signals, m2m_senders = _demand(item.analysis for item in first if item.analysis)
     rest = [item for item in pending if item.analysis is None]
     second = [item for item in rest if screen.second_pass(item.data, project_signals, m2m_senders)]
-    _parse(second, cache, jobs, progress)
+    _parse(second, jobs, progress)
     for item in pending:
         if item.analysis is None:
-            item.analysis = _analyse_item(item, parse=False)
+            known = item.cached.unparsed if item.cached is not None else None
+            item.analysis = (
+                Analysis(known, None) if known is not None else _analyse_item(item, parse=False)
+            )
+    if cache is not None:
+        for item in pending:
+            assert item.analysis is not None
+            before, facts = item.cached, item.analysis.facts
+            parsed = facts if item.parsed else before.parsed if before else None
+            unparsed = (before.unparsed if before else None) if item.parsed else facts
+            entry = Entry(item.digest, item.relevant, parsed, unparsed)
+            cache.put(os.path.abspath(item.path), entry)
+        cache.save(os.path.abspath(item.path) for item in items)
 
 
 def _demand(analyses: Iterable[Analysis]) -> tuple[frozenset[str], frozenset[str]]:
@@ -326,38 +352,31 @@ M2M_CHANGED = "django.db.models.signals.m2m_changed"
 PARALLEL_THRESHOLD_BYTES = 200_000
 
 
-def _parse(
-    items: Sequence[_Item], cache: FactsCache | None, jobs: int, progress: Progress | None = None
-) -> None:
+def _parse(items: Sequence[_Item], jobs: int, progress: Progress | None = None) -> None:
     todo = []
     for item in items:
-        key = None
-        if cache is not None:
-            key = cache.key(
-                item.path, item.package, f"{item.module_name}|{item.project}", item.data
-            )
-            facts = cache.get(key)
-            if facts is not None:
-                decoded = sources.decode(item.data)
-                text = decoded.text if isinstance(decoded, sources.Decoded) else None
-                item.analysis = Analysis(facts, text)
-                continue
-        todo.append((item, key))
+        known = item.cached.parsed if item.cached is not None else None
+        if known is not None:
+            decoded = sources.decode(item.data)
+            text = decoded.text if isinstance(decoded, sources.Decoded) else None
+            item.analysis = Analysis(known, text)
+            item.parsed = True
+        else:
+            todo.append(item)
     if not todo:
         return
-    size = sum(len(item.data) for item, _ in todo)
+    size = sum(len(item.data) for item in todo)
     report = progress or (lambda done, total: None)
     if jobs > 1 and len(todo) > 1 and size >= PARALLEL_THRESHOLD_BYTES:
-        analyses = _parse_in_workers([item for item, _ in todo], jobs, report)
+        analyses = _parse_in_workers(todo, jobs, report)
     else:
         analyses = []
-        for item, _ in todo:
+        for item in todo:
             analyses.append(_analyse_item(item, parse=True))
             report(len(analyses), len(todo))
-    for (item, key), analysis in zip(todo, analyses, strict=True):
+    for item, analysis in zip(todo, analyses, strict=True):
         item.analysis = analysis
-        if cache is not None and key is not None:
-            cache.put(key, analysis.facts)
+        item.parsed = True
 
 
 def _parse_in_workers(items: Sequence[_Item], jobs: int, report: Progress) -> list[Analysis]:
@@ -418,7 +437,11 @@ def gather(
     project (as context), with the project root."""
     items = [_read(path, problem, project) for path, problem in discover(paths, settings.excludes)]
     context_items, root = project_items(paths, items, settings) if project else ([], None)
-    cache = None if settings.cache_dir is None else FactsCache(settings.cache_dir)
+    cache = None
+    if settings.cache_dir is not None:
+        scope = [root] if root is not None else sorted(paths)
+        declared = sorted(signal.name for signal in settings.declared_signals)
+        cache = FactsCache(settings.cache_dir, [os.path.abspath(p) for p in scope], declared)
     jobs = settings.jobs or os.cpu_count() or 1
     _analyse_items([*items, *context_items], settings, cache, jobs, progress)
     analyses = [item.analysis for item in items if item.analysis is not None]

@@ -67,13 +67,27 @@ def test_cache_cold_warm_and_corrupt_give_the_same_output(tmp_path: Path) -> Non
     cold = outputs(paths, Settings(jobs=1, cache_dir=str(cache)))
     entries = [p for p in cache.rglob("*") if p.is_file()]
     assert entries, "the cold run fills the cache"
-    warm = outputs(paths, Settings(jobs=1, cache_dir=str(cache)))
-    for index, entry in enumerate(entries):
-        # Truncated, garbage, and a valid pickle of the wrong type: all ignored.
-        content = [b"", b"\x80garbage", pickle.dumps("not facts")][index % 3]
-        entry.write_bytes(content)
-    corrupt = outputs(paths, Settings(jobs=1, cache_dir=str(cache)))
-    assert uncached == cold == warm == corrupt
+    assert outputs(paths, Settings(jobs=1, cache_dir=str(cache))) == cold
+    # Truncated, garbage, a valid pickle of the wrong type, entries of the wrong type:
+    # all ignored, and the cache is rebuilt.
+    for content in [b"", b"\x80garbage", pickle.dumps("not facts"), pickle.dumps({"a": 1})]:
+        for entry in entries:
+            entry.write_bytes(content)
+        assert outputs(paths, Settings(jobs=1, cache_dir=str(cache))) == uncached
+        assert all(entry.read_bytes() != content for entry in entries)
+    assert uncached == cold
+
+
+def test_the_cache_forgets_files_that_are_gone(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "examples" / "shop", tmp_path / "shop")
+    settings = Settings(jobs=1, cache_dir=str(tmp_path / "cache"))
+    engine.check_paths([str(tmp_path / "shop")], settings)
+    [cache_file] = (tmp_path / "cache").glob("*.pickle")
+    gone = tmp_path / "shop" / "orders" / "signals.py"
+    assert str(gone) in pickle.loads(cache_file.read_bytes())
+    gone.unlink()
+    engine.check_paths([str(tmp_path / "shop")], settings)
+    assert str(gone) not in pickle.loads(cache_file.read_bytes())
 
 
 def test_a_warm_run_parses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
