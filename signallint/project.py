@@ -279,9 +279,19 @@ class Picture:
             if config.listed and config.choice is Choice.PLAIN and not config.class_listed
         }
         self._edges: dict[int, set[int]] = {}
-        roots, test_roots = self._roots()
-        self.reachable = self._walk(roots, set())
-        self.reachable_with_tests = self._walk(test_roots, set(self.reachable))
+
+    # Reachability is the costly part, and a run without a project root never asks.
+    @functools.cached_property
+    def _all_roots(self) -> tuple[set[int], set[int]]:
+        return self._roots()
+
+    @functools.cached_property
+    def reachable(self) -> set[int]:
+        return self._walk(self._all_roots[0], set())
+
+    @functools.cached_property
+    def reachable_with_tests(self) -> set[int]:
+        return self._walk(self._all_roots[1], set(self.reachable))
 
     # -- names -------------------------------------------------------------------
 
