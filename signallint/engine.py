@@ -453,7 +453,7 @@ def project_items(
     paths: Sequence[str], items: Sequence[_Item], settings: Settings
 ) -> tuple[list[_Item], str | None]:
     """The project root for ``paths``, and the project's other files (not in ``items``)."""
-    from signallint.project import find_project_root
+    from signallint.project import INSTALLED_PACKAGE_DIRECTORIES, find_project_root
 
     root = settings.project_root or find_project_root(paths[0] if paths else ".")
     if root is None:
@@ -461,7 +461,7 @@ def project_items(
     seen = {os.path.realpath(item.path) for item in items}
     # Hidden directories and installed packages are not the project's code: no module
     # there can be imported by a dotted name that is the project's.
-    excludes = (*settings.excludes, ".*", "site-packages", "dist-packages")
+    excludes = (*settings.excludes, ".*", *INSTALLED_PACKAGE_DIRECTORIES)
     context = [
         _read(path, problem, True)
         for path, problem in discover([root], excludes)

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 
 # Files whose presence marks a project root, searched upwards from the first path.
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "manage.py")
+INSTALLED_PACKAGE_DIRECTORIES = ("site-packages", "dist-packages")
 # Files that start a Django site; their directory is on sys.path when they run.
 LAUNCHERS = ("manage.py",)
 # Directories holding a demo or test site of a distributed package, not a site of its own.
@@ -101,6 +102,8 @@ def find_project_root(start: str) -> str | None:
     while True:
         if any(os.path.isfile(os.path.join(directory, m)) for m in ROOT_MARKERS):
             return _styled(directory, start)
+        if os.path.basename(directory) in INSTALLED_PACKAGE_DIRECTORIES:
+            return None  # installed packages: not a project, whatever holds the environment
         parent = os.path.dirname(directory)
         if parent == directory:
             return None

@@ -232,6 +232,16 @@ def test_project_root_discovery(tmp_path: Path) -> None:
     assert find_project_root(str(tmp_path / "other")) in (None, "/")  # nothing upwards
 
 
+def test_installed_packages_have_no_project_root(tmp_path: Path) -> None:
+    # A virtual environment inside a project: its packages are not the project's code.
+    (tmp_path / "pyproject.toml").write_text("")
+    package = tmp_path / ".venv" / "lib" / "python3.12" / "site-packages" / "shop"
+    package.mkdir(parents=True)
+    assert find_project_root(str(package)) is None
+    (package / "pyproject.toml").write_text("")
+    assert find_project_root(str(package)) == str(package)
+
+
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
