@@ -19,6 +19,8 @@ PREFILTER = Prefilter(extra_signal_names=["order_paid_elsewhere"])
         pytest.param("import django.dispatch\nx = django.dispatch.Signal()\n", id="dotted"),
         pytest.param("from x import post_save\npost_save.connect(f)\n", id="connect-known-name"),
         pytest.param("@post_save.connect\ndef f(**kw): pass\n", id="connect-decorator"),
+        pytest.param("post_save.disconnect(f)\n", id="disconnect-known-name"),
+        pytest.param("connect = 1\npost_save.foo(f)\n", id="connect-at-file-start"),
         pytest.param("order_paid_elsewhere.connect(f)\n", id="declared-name"),
         pytest.param("from django.db.models.signals import post_saved\n", id="unknown-name"),
         pytest.param(
@@ -56,6 +58,8 @@ def test_files_that_can_matter_pass(source: str) -> None:
         pytest.param("class View:\n    def dispatch(self, request):\n        pass\n", id="view"),
         pytest.param("# signals are great\nx = 1\n", id="comment"),
         pytest.param("mail.send(message)\n", id="other-send"),
+        pytest.param("post_save.reconnect(f)\n", id="other-word-ending-in-connect"),
+        pytest.param("post_save.connected_to(f)\n", id="other-word-starting-with-connect"),
     ],
 )
 def test_files_that_cannot_matter_are_skipped(source: str) -> None:
@@ -67,6 +71,10 @@ def test_second_pass_uses_what_the_project_defines() -> None:
     assert not PREFILTER.first_pass(uses)
     assert PREFILTER.second_pass(uses, frozenset({"order_paid"}), frozenset())
     assert not PREFILTER.second_pass(uses, frozenset({"refunded"}), frozenset())
+    for use in (b"order_paid.disconnect(f)\n", b"order_paid.asend_robust(None)\n"):
+        assert PREFILTER.second_pass(use, frozenset({"order_paid"}), frozenset())
+    mentioned = b"order_paid = None\nmail.sender = order_paid\n"
+    assert not PREFILTER.second_pass(mentioned, frozenset({"order_paid"}), frozenset())
     model = b"class Pizza(models.Model):\n    toppings = models.ManyToManyField(Topping)\n"
     assert PREFILTER.second_pass(model, frozenset(), frozenset({"Pizza"}))
     assert not PREFILTER.second_pass(model, frozenset(), frozenset({"Order"}))
