@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
@@ -102,18 +103,29 @@ class FactCollector(ScopeBuilder):
         package: str | None = None,
         module_name: str | None = None,
         source: str | None = None,
+        parsed_source: str | None = None,
     ):
         super().__init__(package, catalogue.module_has_name)
         self.path = path
         self.module_name = module_name
         self.module = module
         self._source = source
-        # The top-level statement being visited, and the one each remembered node is in:
+        # The text the module was parsed from: the source, or the source with the
+        # statements that cannot matter blanked out (see signallint.slicing).
+        self._parsed_source = parsed_source if parsed_source is not None else source
+        # The top-level statement being visited, the lines it may stand on, and the
+        # innermost statement each remembered node is in, with its top-level statement:
         # positions are computed for those statements only (see ``span``).
         self.statement: cst.CSTNode = module
+        self.statement_lines: tuple[int, int] | None = None
         self._statement_of: dict[cst.CSTNode, cst.CSTNode] = {}
+        # For each such statement: the defs and classes around it, innermost first,
+        # then its top-level statement, and the lines that one may stand on.
+        self._context_of: dict[
+            cst.CSTNode, tuple[tuple[cst.CSTNode, ...], tuple[int, int] | None]
+        ] = {}
         self._anchor: cst.CSTNode = module
-        self._statement_positions: dict[cst.CSTNode, _PlacedStatement | None] = {}
+        self._statement_positions: dict[tuple[cst.CSTNode, bool], _PlacedStatement | None] = {}
         self._lines: list[str] | None = None
         self._statements: list[cst.CSTNode] = []
         self._names_stack: list[str] = []
@@ -141,7 +153,7 @@ class FactCollector(ScopeBuilder):
             else None
         )
         self._statements.append(node)
-        self._statement_of[node] = node
+        self._remember(node, node)
         self._functions[node] = _FunctionSite(
             node,
             ".".join([*self._names_stack, node.name.value]),
@@ -162,13 +174,26 @@ class FactCollector(ScopeBuilder):
     def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine) -> None:
         self._statements.pop()
 
+    def _remember(self, node: cst.CSTNode, statement: cst.CSTNode) -> None:
+        """``node`` may need a position: it will be computed in ``statement``."""
+        self._statement_of[node] = statement
+        if statement not in self._context_of:
+            around: list[cst.CSTNode] = [
+                outer
+                for outer in reversed(self._statements)
+                if outer is not statement and isinstance(outer, (cst.FunctionDef, cst.ClassDef))
+            ]
+            if self.statement is not statement and self.statement not in around:
+                around.append(self.statement)
+            self._context_of[statement] = (tuple(around), self.statement_lines)
+
     def _innermost_statement(self) -> cst.CSTNode:
         return self._statements[-1] if self._statements else self.statement
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         super().visit_ClassDef(node)
         self._statements.append(node)
-        self._statement_of[node] = node
+        self._remember(node, node)
         self._names_stack.append(node.name.value)
         self._classes.append((node, ".".join(self._names_stack)))
         self._wiring_class(node)
@@ -182,16 +207,16 @@ class FactCollector(ScopeBuilder):
         if isinstance(func, cst.Attribute):
             if func.attr.value in CONNECTION_METHODS:
                 self._calls.append((node, self.scope))
-                self._statement_of[node] = self._innermost_statement()
+                self._remember(node, self._innermost_statement())
             elif func.attr.value in SEND_METHODS:
                 self._sends.append((node, self.scope))
-                self._statement_of[node] = self._innermost_statement()
+                self._remember(node, self._innermost_statement())
         callee = (
             func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
         )
         if callee in ("Signal", "ModelSignal"):
             self._signal_calls.append((node, self.scope))
-            self._statement_of[node] = self._innermost_statement()
+            self._remember(node, self._innermost_statement())
         self._wiring_call(node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -208,7 +233,7 @@ class FactCollector(ScopeBuilder):
         base = self._import_from_base(node)
         if base is not None and base in catalogue.MODULE_NAMES:
             self._import_froms.append((node, base))
-            self._statement_of[node] = self._innermost_statement()
+            self._remember(node, self._innermost_statement())
         self._wiring_import_from(node)
 
     def _import_from_base(self, node: cst.ImportFrom) -> str | None:
@@ -220,7 +245,7 @@ class FactCollector(ScopeBuilder):
             root = root.value
         if isinstance(root, cst.Name):
             self._attributes.append((node, self.scope))
-            self._statement_of[node] = self._innermost_statement()
+            self._remember(node, self._innermost_statement())
 
     # -- facts ------------------------------------------------------------------
 
@@ -334,11 +359,18 @@ class FactCollector(ScopeBuilder):
         modules need a handful. So positions are resolved for the innermost statement
         that holds the node (a simple statement, a ``def`` or a ``class``), wrapped in a
         module of its own, then moved to where that statement's text stands in the
-        source. The whole module is resolved only when the text cannot be placed
-        unambiguously.
+        source, looked for among the lines of its top-level statement. When the text
+        stands there several times, the def or class around it is positioned whole,
+        then the next one out; the whole module only when nothing can be placed.
         """
-        placed = self._placed(self._anchor)
+        around, lines = self._context_of.get(self._anchor, ((), None))
+        placed = self._placed(self._anchor, lines)
         code_range = placed.positions.get(node) if placed is not None else None
+        for outer in around:
+            if code_range is not None:
+                break
+            placed = self._placed(outer, lines, whole=True)
+            code_range = placed.positions.get(node) if placed is not None else None
         if placed is None or code_range is None:
             if self._positions is None:
                 wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
@@ -348,17 +380,24 @@ class FactCollector(ScopeBuilder):
             return Span(start.line, start.column, end.line, end.column)
         return placed.span(code_range)
 
-    def _placed(self, statement: cst.CSTNode) -> _PlacedStatement | None:
-        if statement is self.module or self._source is None:
+    def _placed(
+        self, statement: cst.CSTNode, lines: tuple[int, int] | None, whole: bool = False
+    ) -> _PlacedStatement | None:
+        if statement is self.module or self._parsed_source is None:
             return None
-        if statement not in self._statement_positions:
-            self._statement_positions[statement] = self._place(statement)
-        return self._statement_positions[statement]
+        key = (statement, whole)
+        if key not in self._statement_positions:
+            self._statement_positions[key] = self._place(statement, lines, whole)
+        return self._statement_positions[key]
 
-    def _place(self, statement: cst.CSTNode) -> _PlacedStatement | None:
+    def _place(
+        self, statement: cst.CSTNode, lines: tuple[int, int] | None, whole: bool
+    ) -> _PlacedStatement | None:
         assert isinstance(statement, cst.BaseStatement)
-        header_only = isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and isinstance(
-            statement.body, cst.IndentedBlock
+        header_only = (
+            not whole
+            and isinstance(statement, (cst.FunctionDef, cst.ClassDef))
+            and isinstance(statement.body, cst.IndentedBlock)
         )
         if header_only:
             # Facts anchored on a def or class need its header (decorators, name,
@@ -368,17 +407,20 @@ class FactCollector(ScopeBuilder):
             assert isinstance(statement.body, cst.IndentedBlock)
             stub_body = statement.body.with_changes(body=[_ELLIPSIS_LINE])
             statement = statement.with_changes(body=stub_body)
-        code_lines = _LINE_BREAK.split(self.module.code_for_node(statement))
+        # Blank and comment lines above a statement are its own in LibCST; leaving them
+        # out makes its first line one that can only match where the statement starts.
+        statement = statement.with_changes(leading_lines=())
+        code, positions = _code_and_positions(statement, self.module)
+        code_lines = _LINE_BREAK.split(code)
         if code_lines and code_lines[-1] == "":
             code_lines.pop()
         if header_only:
             code_lines.pop()  # the stand-in body
         source_lines = self._source_lines()
-        first = _unique_placement(source_lines, code_lines)
+        low, high = lines if lines is not None else (1, len(source_lines))
+        first = _unique_placement(source_lines, code_lines, low - 1, high)
         if first is None:
             return None
-        alone = self.module.with_changes(body=[statement], header=[], footer=[])
-        positions = MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider)
         # A nested statement's code lacks its enclosing blocks' indentation: each of its
         # lines is a suffix of the source line, and the difference is the column shift.
         column_shifts = [
@@ -388,8 +430,8 @@ class FactCollector(ScopeBuilder):
 
     def _source_lines(self) -> list[str]:
         if self._lines is None:
-            assert self._source is not None
-            self._lines = _LINE_BREAK.split(self._source)
+            assert self._parsed_source is not None
+            self._lines = _LINE_BREAK.split(self._parsed_source)
         return self._lines
 
     def _module_name_refs(self) -> list[ModuleNameRef]:
@@ -691,6 +733,9 @@ class FactCollector(ScopeBuilder):
                     and isinstance(call.func.value, cst.Name)
                 ):
                     self._anchor = statement
+                    if node in self._context_of:
+                        around, lines = self._context_of[node]
+                        self._context_of.setdefault(statement, ((node, *around), lines))
                     yield SaveCall(
                         call.func.value.value,
                         self.span(call),
@@ -749,7 +794,7 @@ class FactCollector(ScopeBuilder):
 
     def _wiring_remember(self, name: str, value: cst.BaseExpression) -> None:
         self._wiring.assigned.setdefault(name, []).append(value)
-        self._statement_of[value] = self.statement
+        self._remember(value, self.statement)
 
     def _wiring_import_from(self, node: cst.ImportFrom) -> None:
         base = self._import_from_base(node)
@@ -1207,17 +1252,52 @@ def _has_decorator(function: cst.FunctionDef, name: str) -> bool:
     return any(dotted_name(d.decorator) == name for d in function.decorators)
 
 
-def _unique_placement(source_lines: list[str], code_lines: list[str]) -> int | None:
-    """The one source line where ``code_lines`` stand, each line after nothing but
-    indentation; None when they stand nowhere or in several places."""
+class _PositionSink:
+    """Where LibCST's position-recording code generator writes (as its provider)."""
+
+    def __init__(self) -> None:
+        self._computed: dict[cst.CSTNode, CodeRange] = {}
+
+
+def _code_and_positions(
+    statement: cst.BaseStatement, module: cst.Module
+) -> tuple[str, Mapping[cst.CSTNode, CodeRange]]:
+    """A statement's code and its nodes' positions in it, from one code generation.
+
+    ``PositionProvider`` through a ``MetadataWrapper`` generates the code of a module
+    made of the statement, after a visitor pass of its own, and ``code_for_node`` would
+    generate it again: driving the provider's code generator directly does it once.
+    If LibCST's internals ever change shape, the public way still works."""
+    try:
+        from libcst.metadata.position_provider import PositionProvidingCodegenState
+
+        sink = _PositionSink()
+        state = PositionProvidingCodegenState(
+            default_indent=module.default_indent,
+            default_newline=module.default_newline,
+            provider=cast(Any, sink),
+        )
+        statement._codegen(state)
+        return "".join(state.tokens), sink._computed
+    except Exception:
+        alone = module.with_changes(body=[statement], header=[], footer=[])
+        positions = MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider)
+        return module.code_for_node(statement), positions
+
+
+def _unique_placement(
+    source_lines: list[str], code_lines: list[str], start: int = 0, stop: int | None = None
+) -> int | None:
+    """The one source line (an index from ``start`` to ``stop``) where ``code_lines``
+    stand, each line after nothing but indentation; None when they stand nowhere there or
+    in several places."""
     if not code_lines:
         return None
+    stop = len(source_lines) if stop is None else min(stop, len(source_lines))
     head, found = code_lines[0], None
-    for index, line in enumerate(source_lines):
-        if not _ends_indented(line, head):
+    for index in range(max(start, 0), stop - len(code_lines) + 1):
+        if not _ends_indented(source_lines[index], head):
             continue
-        if index + len(code_lines) > len(source_lines):
-            break
         if all(
             _ends_indented(source_lines[index + i], code_line)
             for i, code_line in enumerate(code_lines)
@@ -1316,11 +1396,19 @@ def collect(
     package: str | None = None,
     module_name: str | None = None,
     source: str | None = None,
+    *,
+    parsed_source: str | None = None,
+    statement_lines: Sequence[tuple[int, int]] | None = None,
 ) -> ModuleFacts:
-    """Facts of one parsed module. ``source`` (the text it was parsed from) lets
-    positions be computed for the few statements that need them."""
-    collector = FactCollector(path, module, package, module_name, source)
-    for statement in module.body:
+    """Facts of one parsed module. ``source`` (the text it was parsed from, or the
+    original of ``parsed_source`` when that was parsed) lets positions be computed for
+    the few statements that need them; ``statement_lines`` (the lines each top-level
+    statement may stand on) narrows where they are looked for."""
+    collector = FactCollector(path, module, package, module_name, source, parsed_source)
+    if statement_lines is not None and len(statement_lines) != len(module.body):
+        statement_lines = None
+    for index, statement in enumerate(module.body):
         collector.statement = statement
+        collector.statement_lines = statement_lines[index] if statement_lines else None
         walk(statement, collector)
     return collector.facts()

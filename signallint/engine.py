@@ -115,13 +115,27 @@ def analyse(
     decoded = sources.decode(data)
     if isinstance(decoded, Problem):
         return done(ModuleFacts(path, module_name, problems=(decoded,)), None)
-    module = sources.parse(decoded.text)
+    from signallint.slicing import Cut, cut
+
+    relevant = cut(decoded.text, path, module_name)
+    module = sources.parse(relevant.text)
+    if isinstance(module, Problem) and relevant.text is not decoded.text:
+        relevant = Cut(decoded.text)  # LibCST may reject what Python accepts: say what
+        module = sources.parse(decoded.text)
     if isinstance(module, Problem):
         return done(ModuleFacts(path, module_name, problems=(module,)), decoded.text)
     from signallint.collect import collect
 
     try:
-        facts = collect(path, module, package, module_name, decoded.text)
+        facts = collect(
+            path,
+            module,
+            package,
+            module_name,
+            decoded.text,
+            parsed_source=relevant.text,
+            statement_lines=relevant.statement_lines,
+        )
     except RecursionError:
         problem = Problem(sources.UNPARSABLE, "cannot analyse file: it is nested too deeply")
         facts = ModuleFacts(path, module_name, problems=(problem,))

@@ -1,0 +1,295 @@
+"""Cutting a module down before parsing it must not change a single fact.
+
+Every test compares the facts of the whole module with the facts of its cut: on small
+sources built to need a statement that looks irrelevant, on generated signal code mixed
+with filler that binds and mentions the same names, on every fixture and example, and on
+Django's own source.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from signallint import engine, sources
+from signallint.collect import collect
+from signallint.facts import ModuleFacts
+from signallint.slicing import cut
+from tests.test_fuzz import FUZZ, identifiers, signal_modules
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Enough lines that no rule looks at for a cut to be worth making.
+FILLER = "\n".join(
+    f"def unrelated_{n}(value):\n    total = value * {n}\n    return total + {n}\n"
+    for n in range(12)
+)
+
+
+def facts_of(text: str, path: str = "module.py", *, cut_first: bool) -> ModuleFacts:
+    package, module_name = "shop", "shop.module"
+    parsed = cut(text, path, module_name) if cut_first else None
+    module = sources.parse(parsed.text if parsed else text)
+    assert not isinstance(module, sources.Problem), module
+    return collect(
+        path,
+        module,
+        package,
+        module_name,
+        text,
+        parsed_source=parsed.text if parsed else None,
+        statement_lines=parsed.statement_lines if parsed else None,
+    )
+
+
+def assert_same_facts(text: str, path: str = "module.py") -> None:
+    assert facts_of(text, path, cut_first=True) == facts_of(text, path, cut_first=False)
+
+
+def kept_lines(text: str, path: str = "module.py") -> list[int]:
+    """Line numbers (1-based) the cut keeps with text on them."""
+    lines = cut(text, path, "shop.module").text.splitlines()
+    return [number for number, line in enumerate(lines, start=1) if line.strip()]
+
+
+def line_of(text: str, fragment: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), start=1) if fragment in line)
+
+
+# Each source needs a statement with nothing signal-like in it: the comment names it.
+NEEDED = {
+    "a def connected by name": """
+        from django.db.models.signals import post_save
+
+        def on_save(sender, **kwargs):  # needed
+            pass
+
+        {filler}
+        post_save.connect(on_save)
+    """,
+    "an assignment that shadows an imported signal": """
+        from django.db.models.signals import post_save
+
+        {filler}
+        post_save = make_signal()  # needed
+
+        @receiver(post_save)
+        def on_save(sender, **kwargs):
+            pass
+    """,
+    "a receiver decorator imported under an alias": """
+        from django.dispatch import receiver as on
+        from django.db.models.signals import post_save
+
+        {filler}
+        @on(post_save)  # needed
+        def handle(sender):
+            pass
+    """,
+    "a method connected through self": """
+        from django.db.models.signals import post_save
+
+        class Handlers:
+            def start(self):
+                post_save.connect(self.on_save)
+
+            {filler}
+            def on_save(self, sender):  # needed
+                pass
+    """,
+    "a signal rebound by a global statement": """
+        from django.db.models.signals import post_save
+
+        def reset():  # needed
+            global post_save
+            post_save = None
+
+        {filler}
+        post_save.connect(handler)
+    """,
+    "a model used as a sender": """
+        from django.db import models
+        from django.db.models.signals import m2m_changed
+
+        class Book(models.Model):  # needed
+            title = models.CharField(max_length=10)
+
+        {filler}
+        m2m_changed.connect(handler, sender=Book)
+    """,
+    "settings that build INSTALLED_APPS from other names": """
+        LOCAL_APPS = ["shop"]  # needed
+
+        {filler}
+        INSTALLED_APPS = ["django.contrib.auth"] + LOCAL_APPS
+    """,
+    "a signals module imported under an alias": """
+        import django.db.models.signals as hooks
+
+        {filler}
+        handler = hooks.post_sav  # needed
+    """,
+    "a class attribute signal": """
+        from django.dispatch import Signal
+
+        class Events:
+            ready = Signal()
+
+        {filler}
+        Events.ready.connect(handler)  # needed
+    """,
+}
+
+
+def render(template: str) -> str:
+    """The template with each ``{filler}`` line replaced by FILLER at its indentation."""
+    lines = []
+    for line in textwrap.dedent(template).lstrip("\n").splitlines():
+        if line.strip() == "{filler}":
+            indent = line[: len(line) - len(line.lstrip())]
+            lines.append(textwrap.indent(FILLER, indent))
+        else:
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("name", sorted(NEEDED))
+def test_statements_a_fact_depends_on_are_kept(name: str) -> None:
+    text = render(NEEDED[name])
+    compile(text, "module.py", "exec")
+    assert_same_facts(text)
+    kept = kept_lines(text)
+    assert line_of(text, "# needed") in kept
+    assert line_of(text, "unrelated_3") not in kept, "the filler is cut"
+
+
+def test_a_cut_keeps_every_line_where_it_was() -> None:
+    text = f"import os\r\n{FILLER}\n\x0cpost_save.connect(handler)\n".replace("\n", "\r\n")
+    text = text.replace("\r\r\n", "\r\n")
+    parsed = cut(text)
+    assert parsed.text != text
+    assert parsed.text.count("\n") == text.count("\n")
+    # Python's line breaks only (``str.splitlines`` also breaks at the form feed).
+    kept = [line for line in re.split(r"\r\n|\r|\n", parsed.text) if line.strip()]
+    assert kept == ["import os", "\x0cpost_save.connect(handler)"]
+
+
+def test_an_empty_class_body_becomes_pass() -> None:
+    text = (
+        "class Model:\n"
+        '    """A docstring."""\n'
+        + textwrap.indent(FILLER, "    ")
+        + "\npost_save.connect(handler, sender=Model)\n"
+    )
+    lines = cut(text).text.splitlines()
+    assert lines[:2] == ["class Model:", "    pass"]
+    assert_same_facts(text)
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("shop/apps.py", f"from django.apps import AppConfig\n{FILLER}"),
+        ("module.py", "def broken(:\n    pass\n"),
+        ("module.py", "post_save.connect(a)\npost_save.connect(b)\npost_save.connect(c)\nx = 1\n"),
+    ],
+    ids=["apps module", "syntax error", "most lines kept"],
+)
+def test_what_is_parsed_whole(path: str, text: str) -> None:
+    assert cut(text, path, None).text == text
+
+
+filler_statements = st.builds(
+    lambda name, other, kind: {
+        "def": f"def {name}({other}=None):\n    return {other}\n",
+        "class": f"class {name}:\n    {other} = 1\n    def method(self):\n        return {other}\n",
+        "assign": f"{name} = {other}\n",
+        "for": f"for {name} in range(3):\n    pass\n",
+        "global": f"def set_{name}():\n    global {other}\n    {other} = 1\n",
+    }[kind],
+    identifiers,
+    identifiers,
+    st.sampled_from(["def", "class", "assign", "for", "global"]),
+)
+
+
+@FUZZ
+@given(signal_modules(), st.lists(filler_statements, min_size=1, max_size=12), st.randoms())
+def test_generated_signal_code_with_filler(source: str, filler: list[str], order: object) -> None:
+    blocks = source.split("\n\n") + filler + [FILLER]
+    order.shuffle(blocks)  # type: ignore[attr-defined]
+    text = "\n".join(block.rstrip("\n") + "\n" for block in blocks)
+    compile(text, "module.py", "exec")
+    assert_same_facts(text)
+
+
+def python_files(*trees: Path) -> list[str]:
+    found = [engine.discover([str(tree)], ()) for tree in trees]
+    return [path for paths in found for path, problem in paths if not problem]
+
+
+def assert_same_facts_for_files(paths: list[str]) -> int:
+    """Facts of every file a run would parse, whole and cut; how many were compared."""
+    compared = 0
+    for path in paths:
+        data = Path(path).read_bytes()
+        relevant = engine.default_prefilter().first_pass(data)
+        if not (relevant or sources.matters_for_wiring(path, data)):
+            continue
+        decoded = sources.decode(data)
+        if isinstance(decoded, sources.Problem):
+            continue
+        whole_module = sources.parse(decoded.text)
+        if isinstance(whole_module, sources.Problem):
+            continue
+        package, module_name = sources.package_of(path), sources.module_name_of(path)
+        whole = collect(path, whole_module, package, module_name, decoded.text)
+        parsed = cut(decoded.text, path, module_name)
+        module = sources.parse(parsed.text)
+        assert not isinstance(module, sources.Problem), (path, module)
+        facts = collect(
+            path,
+            module,
+            package,
+            module_name,
+            decoded.text,
+            parsed_source=parsed.text,
+            statement_lines=parsed.statement_lines,
+        )
+        assert facts == whole, path
+        compared += 1
+    return compared
+
+
+def test_fixtures_and_examples_give_the_same_facts_cut() -> None:
+    paths = python_files(ROOT / "tests" / "fixtures", ROOT / "examples")
+    assert assert_same_facts_for_files(paths) > 50
+
+
+def test_djangos_source_gives_the_same_facts_cut() -> None:
+    django = pytest.importorskip("django")
+    paths = python_files(Path(os.path.dirname(django.__file__)))
+    assert assert_same_facts_for_files(paths) > 40
+
+
+def test_positions_do_not_depend_on_libcsts_internals(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Positions come from LibCST's position-recording code generator, driven directly;
+    should its shape change, the public MetadataWrapper route must give the same."""
+    from signallint import collect as collect_module
+
+    paths = python_files(ROOT / "tests" / "fixtures" / "rules")
+    direct = [engine.analyse_file(path).facts for path in paths]
+
+    class ChangedShape:
+        def __init__(self) -> None:
+            raise AttributeError("the code generator wants something else")
+
+    monkeypatch.setattr(collect_module, "_PositionSink", ChangedShape)
+    assert [engine.analyse_file(path).facts for path in paths] == direct
+    assert any(facts.connections for facts in direct)
