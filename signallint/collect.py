@@ -178,10 +178,12 @@ class FactCollector(ScopeBuilder):
         """``node`` may need a position: it will be computed in ``statement``."""
         self._statement_of[node] = statement
         if statement not in self._context_of:
+            # A def or class is positioned by its header first; a node of its body (in
+            # the header of a ``for`` or ``with``) needs the whole of it.
             around: list[cst.CSTNode] = [
                 outer
                 for outer in reversed(self._statements)
-                if outer is not statement and isinstance(outer, (cst.FunctionDef, cst.ClassDef))
+                if isinstance(outer, (cst.FunctionDef, cst.ClassDef))
             ]
             if self.statement is not statement and self.statement not in around:
                 around.append(self.statement)

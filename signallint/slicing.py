@@ -48,8 +48,11 @@ _SEED_LITERALS = (
     "default_app_config", "autodiscover", "run_module", "run_path", "spec_from_file_location",
     "SourceFileLoader", "load_source", "walk_packages", "connect", "send", *_MODULE_SUFFIXES,
 )  # fmt: skip
-# ``import a.b as c``, ``from m import (x as y, ...)``.
-_ALIAS = re.compile(r"(?:\bimport|[(,])[\s\\]*[\w.]+[\s\\]+as[\s\\]+(\w+)")
+# ``import a.b as c``, ``from m import (x as y, ...)``: what is imported, and its alias.
+_ALIAS = re.compile(r"(?:\bimport|[(,])[\s\\]*([\w.]+)[\s\\]+as[\s\\]+(\w+)")
+# Imported under an alias, these are spelled nowhere else: the receiver decorator and
+# the modules whose attributes the collector checks.
+_ALIASED_WATCHED = frozenset({"receiver", *_MODULE_SUFFIXES})
 _WORD = re.compile(r"\w+")
 # Names a statement may look up: words not after a dot (``self.x`` looks up ``self``).
 _FREE_WORD = re.compile(r"(?<![\w.])\w+")
@@ -168,12 +171,13 @@ def _flatten(units: list[_Unit]) -> Iterator[_Unit]:
 
 
 def _aliases(texts: Iterable[str]) -> set[str]:
-    """Names imports bind under ``as``: an alias of a signals module or of ``receiver``
-    is spelled nowhere else."""
+    """Aliases imports give to ``receiver`` and to the modules the catalogue knows."""
     found: set[str] = set()
     for text in texts:
         if "import" in text and " as" in text:
-            found.update(_ALIAS.findall(text))
+            for imported, alias in _ALIAS.findall(text):
+                if imported.rsplit(".", 1)[-1] in _ALIASED_WATCHED:
+                    found.add(alias)
     return found
 
 
