@@ -4,13 +4,14 @@ Parsing is the dominant cost, and in a real project only a few percent of the fi
 hold anything a rule looks at. A file is parsed when its bytes show one of:
 
 - an import from ``django.dispatch`` (``receiver``, ``Signal``, a misspelled
-  ``reciver``...);
+  ``reciver``...), or ``ModelSignal`` (a signal defined with Django's model signal
+  class);
 - ``connect``/``disconnect``/``receiver`` together with the name of a known signal
   (Django's, a catalogued package's, a declared one): every way to reach a signal object
   spells the name it was defined under;
-- an import from a Django signals module that names something the module lacks (checked
-  here, on the text), or that imports the module itself (``from django.db.models import
-  signals``), since then any ``signals.X`` may be wrong;
+- an import from a Django signals module that names something the module lacks in some
+  supported version, or an attribute ``signals.X`` of such a module imported whole
+  (``from django.db.models import signals``) that it lacks (checked here, on the text);
 - after a first round: ``connect``/``receiver``/``send`` with the name of a signal the
   project defines, or ``ManyToManyField`` with the name of a model used as an
   ``m2m_changed`` sender (see :meth:`Prefilter.second_pass`).
@@ -97,10 +98,6 @@ def _words_pattern(names: frozenset[str]) -> re.Pattern[bytes] | None:
     return re.compile(rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in words) + rb")\b")
 
 
-def _word(name: str) -> re.Pattern[bytes]:
-    return re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
-
-
 class Prefilter:
     def __init__(self, extra_signal_names: Iterable[str] = ()):
         names = {spec.name for spec in catalogue.SIGNALS} | set(extra_signal_names)
@@ -114,6 +111,8 @@ class Prefilter:
         """True when the file can matter without knowing anything about the project."""
         if b"dispatch" in data and _DISPATCH_IMPORT.search(data):
             return True
+        if b"ModelSignal" in data:
+            return True  # a signal of the project's own, defined without django.dispatch
         names = self._signal_names
         # Plain substring tests first: they are many times faster than any pattern.
         if (
@@ -146,6 +145,12 @@ class Prefilter:
         from signallint.module_names import Verdict, judge
 
         nowhere = Span(0, 0, 0, 0)
+
+        def fine(module: str, name: str) -> bool:
+            ref = ModuleNameRef(module, name, nowhere, via_import=True)
+            # Files are screened once for every target version.
+            return all(judge(ref, v).verdict is Verdict.FINE for v in SUPPORTED_VERSIONS)
+
         for match in _FROM_IMPORT.finditer(data):
             module = match.group(1).decode("ascii")
             for name, bound in _names(match.group(2)):
@@ -153,16 +158,12 @@ class Prefilter:
                     continue
                 submodule = f"{module}.{name}"
                 if submodule in catalogue.MODULE_NAMES:
-                    # The module itself is imported: any ``bound.X`` may be wrong.
-                    if _word(bound).search(data) and re.search(
-                        rb"\b" + re.escape(bound.encode()) + rb"\.\w", data
-                    ):
-                        return True
+                    # The module itself is imported: every ``bound.X`` must be right.
+                    attributes = rb"\b" + re.escape(bound.encode()) + rb"[\s\\]*\.[\s\\]*(\w+)"
+                    for attribute in re.findall(attributes, data):
+                        if not fine(submodule, attribute.decode("ascii", "replace")):
+                            return True
                     continue
-                if module not in catalogue.MODULE_NAMES:
-                    continue
-                ref = ModuleNameRef(module, name, nowhere, via_import=True)
-                # Files are screened once for every target version.
-                if any(judge(ref, v).verdict is not Verdict.FINE for v in SUPPORTED_VERSIONS):
+                if module in catalogue.MODULE_NAMES and not fine(module, name):
                     return True
         return _MODULE_AS_OBJECT.search(data) is not None

@@ -40,6 +40,10 @@ PREFILTER = Prefilter(extra_signal_names=["order_paid_elsewhere"])
             "import django\ndjango.db.models.signals.post_saved.connect(f)\n", id="full-path"
         ),
         pytest.param("from django.db.models.signals import pre_syncdb\n", id="removed-signal"),
+        pytest.param(
+            "from django.db.models.signals import ModelSignal\npaid = ModelSignal()\n",
+            id="model-signal-defined",
+        ),
     ],
 )
 def test_files_that_can_matter_pass(source: str) -> None:
