@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import gc
 import os
 import re
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from signallint import sources
 from signallint.cache import Entry, FactsCache, digest_of
@@ -26,6 +28,9 @@ from signallint.prefilter import Prefilter
 from signallint.rules import Rule, Scope, all_rules, name_of
 from signallint.settings import Settings, rule_enabled
 from signallint.suppression import NoqaLines, ignored_by_path, is_suppressed
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 
 @dataclass
@@ -267,6 +272,8 @@ class _Item:
     parsed: bool = False
     digest: bytes = b""
     cached: Entry | None = None
+    # Facts of a parse whose result was not used (the second pass guessed wrong).
+    spare: ModuleFacts | None = None
 
 
 def _read(path: str, problem: Problem | None, project: bool) -> _Item:
@@ -301,10 +308,11 @@ def _analyse_items(
 ) -> None:
     """Fill every item's analysis, parsing only what the prefilter lets through.
 
-    First round: files that can matter on their own. Second round: files that use a
-    signal the first round found defined in the project, or declare a model used as an
-    ``m2m_changed`` sender. Parsing runs in worker processes when there is enough of it.
-    What the cache holds for a file's bytes replaces both the verdict and the work.
+    First round: files that can matter on their own are parsed; of the others, what the
+    whole-project analysis needs is kept. Second round: files that use a signal the
+    first round found defined in the project, or declare a model used as an
+    ``m2m_changed`` sender, are parsed too. What the cache holds for a file's bytes
+    replaces both the verdict and the work.
     """
     screen = prefilter_for(settings)
     pending = [item for item in items if item.analysis is None]
@@ -316,31 +324,86 @@ def _analyse_items(
             item.cached = cache.get(os.path.abspath(item.path), item.digest)
         if item.cached is not None:
             item.relevant = item.cached.relevant
+            known = item.cached.parsed if item.relevant else item.cached.unparsed
+            if known is not None:
+                _use_known(item, known, parsed=item.relevant)
         else:
             item.relevant = screen.first_pass(item.data) or (
                 item.project and sources.matters_for_wiring(item.path, item.data)
             )
-    first = [item for item in pending if item.relevant]
-    _parse(first, jobs, progress)
-    project_signals, m2m_senders = _demand(item.analysis for item in first if item.analysis)
-    rest = [item for item in pending if item.analysis is None]
-    second = [item for item in rest if screen.second_pass(item.data, project_signals, m2m_senders)]
-    _parse(second, jobs, progress)
+    # The second pass needs what the first round defines; read from the first round's
+    # text, it lets both rounds be parsed together. The second pass then runs again on
+    # what the parsed first round really defines: files parsed for a name it does not
+    # define go back to their unparsed facts, and files it adds are parsed after.
+    hinted_signals: set[str] = set()
+    hinted_senders: set[str] = set()
     for item in pending:
-        if item.analysis is None:
-            known = item.cached.unparsed if item.cached is not None else None
-            item.analysis = (
-                Analysis(known, None) if known is not None else _analyse_item(item, parse=False)
-            )
+        if item.relevant:
+            signals, senders = screen.demand_hint(item.data)
+            hinted_signals |= signals
+            hinted_senders |= senders
+    hinted = {
+        id(item)
+        for item in pending
+        if not item.relevant
+        and screen.second_pass(item.data, frozenset(hinted_signals), frozenset(hinted_senders))
+    }
+    for item in pending:
+        if id(item) in hinted and item.cached is not None and item.cached.parsed is not None:
+            _use_known(item, item.cached.parsed, parsed=True)
+    work = _Work(pending, jobs, progress)
+    try:
+        work.run(
+            [
+                (item, item.relevant or id(item) in hinted)
+                for item in pending
+                if item.analysis is None or (id(item) in hinted and not item.parsed)
+            ]
+        )
+        project_signals, m2m_senders = _demand(
+            item.analysis for item in pending if item.relevant and item.analysis
+        )
+        second = [
+            item
+            for item in pending
+            if not item.relevant and screen.second_pass(item.data, project_signals, m2m_senders)
+        ]
+        wanted = {id(item) for item in second}
+        for item in pending:
+            if id(item) in hinted and id(item) not in wanted:
+                assert item.analysis is not None
+                item.spare = item.analysis.facts  # still its facts, for the cache
+                known = item.cached.unparsed if item.cached is not None else None
+                if known is not None:
+                    _use_known(item, known, parsed=False)
+                else:
+                    item.analysis, item.parsed = _analyse_item(item, parse=False), False
+        for item in second:
+            known = item.cached.parsed if item.cached is not None else None
+            if known is not None and not item.parsed:
+                _use_known(item, known, parsed=True)
+        work.run([(item, True) for item in second if not item.parsed])
+    finally:
+        work.close()
     if cache is not None:
         for item in pending:
             assert item.analysis is not None
             before, facts = item.cached, item.analysis.facts
-            parsed = facts if item.parsed else before.parsed if before else None
+            parsed = facts if item.parsed else item.spare or (before.parsed if before else None)
             unparsed = (before.unparsed if before else None) if item.parsed else facts
             entry = Entry(item.digest, item.relevant, parsed, unparsed)
             cache.put(os.path.abspath(item.path), entry)
         cache.save(os.path.abspath(item.path) for item in items)
+
+
+def _use_known(item: _Item, facts: ModuleFacts, *, parsed: bool) -> None:
+    text = None
+    if parsed:
+        # Decoded for the noqa comments, as a fresh parse would be.
+        decoded = sources.decode(item.data)
+        text = decoded.text if isinstance(decoded, sources.Decoded) else None
+    item.analysis = Analysis(facts, text)
+    item.parsed = parsed
 
 
 def _demand(analyses: Iterable[Analysis]) -> tuple[frozenset[str], frozenset[str]]:
@@ -361,61 +424,107 @@ def _demand(analyses: Iterable[Analysis]) -> tuple[frozenset[str], frozenset[str
 
 
 M2M_CHANGED = "django.db.models.signals.m2m_changed"
-# Below this many bytes to parse (a few small files), starting workers costs more than
-# it saves; above it, two workers already halve the time.
+# Below this much work (in bytes to parse; a file that is only scanned counts for a
+# thirtieth of its size), starting workers costs more than it saves; above it, two
+# workers already halve the time.
 PARALLEL_THRESHOLD_BYTES = 200_000
+SCAN_COST_DIVISOR = 30
+# The items of the run, for forked workers: they inherit them, so a task names items by
+# their index and no file's bytes are ever sent to a worker.
+_SHARED_ITEMS: Sequence[_Item] = ()
 
 
-def _parse(items: Sequence[_Item], jobs: int, progress: Progress | None = None) -> None:
-    todo = []
-    for item in items:
-        known = item.cached.parsed if item.cached is not None else None
-        if known is not None:
-            decoded = sources.decode(item.data)
-            text = decoded.text if isinstance(decoded, sources.Decoded) else None
-            item.analysis = Analysis(known, text)
-            item.parsed = True
+class _Work:
+    """Runs analyses, in worker processes once there is enough work to pay for them.
+
+    The workers are started once per run, for the first round that is worth it, and
+    serve the second round too."""
+
+    def __init__(self, items: Sequence[_Item], jobs: int, progress: Progress | None):
+        self.items = items
+        self.jobs = jobs
+        self.report = progress or (lambda done, total: None)
+        self._index = {id(item): index for index, item in enumerate(items)}
+        self._pool: ProcessPoolExecutor | None = None
+        self._forked = False
+
+    def run(self, tasks: Sequence[tuple[_Item, bool]]) -> None:
+        """Analyse each item, parsing it when its flag says so."""
+        cost = sum(
+            len(item.data) if parse else len(item.data) // SCAN_COST_DIVISOR * item.project
+            for item, parse in tasks
+        )
+        if self.jobs > 1 and len(tasks) > 1 and cost >= PARALLEL_THRESHOLD_BYTES:
+            analyses = self._in_workers(tasks)
         else:
-            todo.append(item)
-    if not todo:
-        return
-    size = sum(len(item.data) for item in todo)
-    report = progress or (lambda done, total: None)
-    if jobs > 1 and len(todo) > 1 and size >= PARALLEL_THRESHOLD_BYTES:
-        analyses = _parse_in_workers(todo, jobs, report)
-    else:
-        analyses = []
-        for item in todo:
-            analyses.append(_analyse_item(item, parse=True))
-            report(len(analyses), len(todo))
-    for item, analysis in zip(todo, analyses, strict=True):
-        item.analysis = analysis
-        item.parsed = True
+            analyses = []
+            for item, parse in tasks:
+                analyses.append(_analyse_item(item, parse))
+                self.report(len(analyses), len(tasks))
+        for (item, parse), analysis in zip(tasks, analyses, strict=True):
+            item.analysis = analysis
+            item.parsed = parse
+
+    def _in_workers(self, tasks: Sequence[tuple[_Item, bool]]) -> list[Analysis]:
+        pool = self._start()
+        # Big files to parse first, each on its own, so that no worker is left with a
+        # large one at the end; files only scanned in batches, to fill the gaps.
+        order = sorted(range(len(tasks)), key=lambda i: (not tasks[i][1], -len(tasks[i][0].data)))
+        batches: list[list[int]] = []
+        for position in order:
+            if tasks[position][1] or not batches or len(batches[-1]) == _SCAN_BATCH:
+                batches.append([])
+            batches[-1].append(position)
+        if self._forked:
+            references: list[list[tuple[int | _Item, bool]]] = [
+                [(self._index[id(tasks[p][0])], tasks[p][1]) for p in batch] for batch in batches
+            ]
+        else:
+            references = [[(tasks[p][0], tasks[p][1]) for p in batch] for batch in batches]
+        analyses: list[Analysis | None] = [None] * len(tasks)
+        done = 0
+        for batch, results in zip(batches, pool.map(_run_batch, references), strict=True):
+            for position, analysis in zip(batch, results, strict=True):
+                analyses[position] = analysis
+            done += len(batch)
+            self.report(done, len(tasks))
+        return [analysis for analysis in analyses if analysis is not None]
+
+    def _start(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            import libcst  # noqa: F401  (imported once here, inherited by forked workers)
+
+            global _SHARED_ITEMS
+            self._forked = "fork" in multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if self._forked else None)
+            if self._forked:
+                _SHARED_ITEMS = self.items
+                # Keep the workers' collector from touching what they inherit: every
+                # object it visits is a page copied from the parent.
+                gc.freeze()
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
+        return self._pool
+
+    def close(self) -> None:
+        global _SHARED_ITEMS
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+            gc.unfreeze()
+        _SHARED_ITEMS = ()
 
 
-def _parse_in_workers(items: Sequence[_Item], jobs: int, report: Progress) -> list[Analysis]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    import libcst  # noqa: F401  (imported once here, inherited by forked workers)
-
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    # Big files first, so that no worker is left with a large one at the end.
-    order = sorted(range(len(items)), key=lambda i: -len(items[i].data))
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        results = []
-        for result in pool.map(_parse_one, [items[i] for i in order], chunksize=4):
-            results.append(result)
-            report(len(results), len(items))
-    analyses: list[Analysis | None] = [None] * len(items)
-    for index, analysis in zip(order, results, strict=True):
-        analyses[index] = analysis
-    return [a for a in analyses if a is not None]
+_SCAN_BATCH = 64
 
 
-def _parse_one(item: _Item) -> Analysis:
-    return _analyse_item(item, parse=True)
+def _run_batch(batch: Sequence[tuple[int | _Item, bool]]) -> list[Analysis]:
+    return [
+        _analyse_item(_SHARED_ITEMS[ref] if isinstance(ref, int) else ref, parse)
+        for ref, parse in batch
+    ]
 
 
 def check_paths(

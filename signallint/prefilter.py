@@ -63,6 +63,13 @@ def _uses_or_sends(data: bytes) -> bool:
     )
 
 
+_SIGNAL_ASSIGNMENT = re.compile(
+    rb"^[ \t]*(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*(?:[\w.]+\.)?Signal[ \t]*\(", re.MULTILINE
+)
+_SENDER_KEYWORD = re.compile(rb"\bsender[ \t]*=[ \t]*([\w.]+)")
+_M2M_CONNECT = re.compile(
+    rb"\bm2m_changed[ \t]*\.[ \t]*connect[ \t]*\([ \t]*[\w.]+[ \t]*,[ \t]*([\w.]+)"
+)
 # ``from django.x.y import a, b`` (parenthesised over several lines too) and ``import m``.
 _FROM_IMPORT = re.compile(
     rb"^[ \t]*from[ \t]+(django(?:\.\w+)*)[ \t]+import[ \t]*(\((?:[^)#]|#[^\n]*)*\)|[^\n#;]*)",
@@ -139,6 +146,23 @@ class Prefilter:
             if pattern is not None and pattern.search(data):
                 return True
         return False
+
+    @staticmethod
+    def demand_hint(data: bytes) -> tuple[set[str], set[str]]:
+        """From the text of a file the first pass let through: the names of the signals
+        it likely defines, and of the classes it likely uses as ``m2m_changed`` senders,
+        so that the second pass can start before the first round is parsed. A guess, in
+        both directions (``ModelSignal()`` subclasses, odd spellings): the second pass
+        runs again once the first round's facts are known."""
+        signals = {m.decode("ascii", "replace") for m in _SIGNAL_ASSIGNMENT.findall(data)}
+        senders: set[str] = set()
+        if b"m2m_changed" in data:
+            for match in (*_SENDER_KEYWORD.findall(data), *_M2M_CONNECT.findall(data)):
+                name = match.rsplit(b".", 1)[-1].decode("ascii", "replace")
+                # A class: ``sender=self.model`` or ``sender=None`` names nothing known.
+                if name[:1].isupper() and name not in ("None", "True", "False"):
+                    senders.add(name)
+        return signals, senders
 
     def _suspicious_imports(self, data: bytes) -> bool:
         """Whether an import from a Django module the catalogue knows may be wrong."""

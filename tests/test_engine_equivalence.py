@@ -52,6 +52,61 @@ def test_prefilter_changes_nothing(tree: str, monkeypatch: pytest.MonkeyPatch) -
     assert outputs(paths, settings) == filtered
 
 
+SECOND_ROUND_PROJECT = {
+    "pyproject.toml": "",
+    # A ModelSignal: the text-only guess of what the project defines misses it, so the
+    # file that sends it is found by the second pass proper.
+    "shop/__init__.py": "",
+    "shop/events.py": (
+        "from django.db.models.signals import ModelSignal\norder_paid = ModelSignal()\n"
+    ),
+    "shop/orders.py": "from shop.events import order_paid\n\norder_paid.send(None, total=1)\n",
+    # Looks like a signal definition, is not Django's: the guess parses its sender, and
+    # the second pass proper puts it back to unparsed.
+    "shop/lookalike.py": (
+        "from django.dispatch import receiver\n\n\nclass Signal:\n    pass\n\n\n"
+        "ticket = Signal()\n"
+    ),
+    "shop/use.py": "from shop.lookalike import ticket\n\nticket.send(None)\n",
+    "shop/receivers.py": (
+        "from django.dispatch import receiver\nfrom shop.events import order_paid\n\n\n"
+        "@receiver(order_paid)\ndef on_paid(sender, total):\n    pass\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_second_round_parses_exactly_what_the_first_defines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    for name, text in SECOND_ROUND_PROJECT.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD_BYTES", 0)
+    calls: list[tuple[str, bool]] = []
+    analyse_item = engine._analyse_item
+
+    def recording(item: engine._Item, parse: bool) -> engine.Analysis:
+        calls.append((Path(item.path).name, parse))
+        return analyse_item(item, parse)
+
+    monkeypatch.setattr(engine, "_analyse_item", recording)
+    settings = Settings(jobs=jobs, cache_dir=str(tmp_path / "cache"))
+    result = engine.check_paths([str(tmp_path / "shop")], settings)
+    parsed = {Path(a.facts.path).name for a in result.analyses if a.text is not None}
+    assert {"orders.py", "events.py", "receivers.py"} <= parsed
+    assert "use.py" not in parsed
+    if jobs == 1:  # in this process: what was parsed on a guess, and put back
+        assert ("use.py", True) in calls and ("use.py", False) in calls
+    warm = engine.check_paths([str(tmp_path / "shop")], settings)
+    assert warm.diagnostics == result.diagnostics
+    assert [a.facts for a in warm.analyses] == [a.facts for a in result.analyses]
+    monkeypatch.setattr(engine, "prefilter_for", lambda settings: NoPrefilter())
+    assert engine.check_paths([str(tmp_path / "shop")], Settings(jobs=1)).diagnostics == (
+        result.diagnostics
+    )
+
+
 def test_worker_processes_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     paths = [str(FIXTURES / "rules"), str(ROOT / "examples")]
     single = outputs(paths, Settings(jobs=1))

@@ -82,3 +82,17 @@ def test_second_pass_uses_what_the_project_defines() -> None:
     model = b"class Pizza(models.Model):\n    toppings = models.ManyToManyField(Topping)\n"
     assert PREFILTER.second_pass(model, frozenset(), frozenset({"Pizza"}))
     assert not PREFILTER.second_pass(model, frozenset(), frozenset({"Order"}))
+
+
+def test_the_demand_hint_reads_definitions_and_m2m_senders_from_the_text() -> None:
+    text = (
+        b"paid = Signal()\n"
+        b"class Events:\n    shipped: Signal = dispatch.Signal(use_caching=True)\n"
+        b"m2m_changed.connect(f, Order)\n"
+        b"m2m_changed.connect(g, sender=shop.models.Pizza)\n"
+        b"m2m_changed.connect(h, sender=self.model)\n"
+        b"m2m_changed.connect(i, sender=None)\n"
+        b"refunded = make_signal()\n"
+    )
+    assert PREFILTER.demand_hint(text) == ({"paid", "shipped"}, {"Order", "Pizza"})
+    assert PREFILTER.demand_hint(text.replace(b"m2m_changed", b"post_save"))[1] == set()
