@@ -23,21 +23,26 @@ INTERNAL_ERROR = "SIG903"
 # The whole-project analysis parses these files too: settings (INSTALLED_APPS),
 # ``default_app_config`` and classes that may be AppConfigs. Every other file only has
 # its imports read by signallint.imports_scan, without parsing.
-_WIRING_NEEDLES = (b"INSTALLED_APPS", b"default_app_config", b"Config")
-_WIRING_PREFILTER = re.compile(
-    rb"^[ \t]*INSTALLED_APPS[ \t]*(?:\+=|=|:|\.)|^default_app_config\b"
-    rb"|\bclass[ \t]+\w+[ \t]*\([^)]*Config\b",
-    re.MULTILINE,
-)
+_INSTALLED_APPS = re.compile(rb"^[ \t]*INSTALLED_APPS[ \t]*(?:\+=|=|:|\.)", re.MULTILINE)
+_DEFAULT_APP_CONFIG = re.compile(rb"^default_app_config\b", re.MULTILINE)
+# From the literal ``class``: a pattern that starts with ``\b`` is tried at every position.
+_CONFIG_CLASS = re.compile(rb"class[ \t]+\w+[ \t]*\([^)]*Config\b")
 
 
 def matters_for_wiring(path: str, data: bytes) -> bool:
     """True for files the whole-project analysis must parse (``apps.py`` and the like)."""
     if os.path.basename(path) == "apps.py":
         return True
-    return any(needle in data for needle in _WIRING_NEEDLES) and (
-        _WIRING_PREFILTER.search(data) is not None
-    )
+    if b"INSTALLED_APPS" in data and _INSTALLED_APPS.search(data):
+        return True
+    if b"default_app_config" in data and _DEFAULT_APP_CONFIG.search(data):
+        return True
+    if b"Config" in data:
+        for match in _CONFIG_CLASS.finditer(data):
+            before = data[max(match.start() - 1, 0) : match.start()]
+            if not before or not (before.isalnum() or before == b"_"):
+                return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
