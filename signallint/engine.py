@@ -8,6 +8,7 @@ depends on other modules (where the signal is defined, what its ``send()`` calls
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import functools
 import gc
@@ -316,6 +317,11 @@ def _analyse_items(
     """
     screen = prefilter_for(settings)
     pending = [item for item in items if item.analysis is None]
+    work = _Work(pending, jobs, progress)
+    if sum(len(item.data) for item in pending) >= EARLY_START_BYTES:
+        # Enough files that parsing some will pay for workers: start them now, so that
+        # they import LibCST while this process screens the files.
+        work.start()
     for item in pending:
         if cache is not None:
             item.digest = digest_of(
@@ -351,7 +357,6 @@ def _analyse_items(
     for item in pending:
         if id(item) in hinted and item.cached is not None and item.cached.parsed is not None:
             _use_known(item, item.cached.parsed, parsed=True)
-    work = _Work(pending, jobs, progress)
     try:
         work.run(
             [
@@ -454,7 +459,8 @@ class _Work:
             len(item.data) if parse else len(item.data) // SCAN_COST_DIVISOR * item.project
             for item, parse in tasks
         )
-        if self.jobs > 1 and len(tasks) > 1 and cost >= PARALLEL_THRESHOLD_BYTES:
+        worth_it = cost >= PARALLEL_THRESHOLD_BYTES or self._pool is not None
+        if self.jobs > 1 and len(tasks) > 1 and worth_it:
             analyses = self._in_workers(tasks)
         else:
             analyses = []
@@ -466,7 +472,8 @@ class _Work:
             item.parsed = parse
 
     def _in_workers(self, tasks: Sequence[tuple[_Item, bool]]) -> list[Analysis]:
-        pool = self._start()
+        pool = self.start()
+        assert pool is not None
         # Big files to parse first, each on its own, so that no worker is left with a
         # large one at the end; files only scanned in batches, to fill the gaps.
         order = sorted(range(len(tasks)), key=lambda i: (not tasks[i][1], -len(tasks[i][0].data)))
@@ -490,12 +497,13 @@ class _Work:
             self.report(done, len(tasks))
         return [analysis for analysis in analyses if analysis is not None]
 
-    def _start(self) -> ProcessPoolExecutor:
+    def start(self) -> ProcessPoolExecutor | None:
+        """Start the workers (when there may be more than one), now rather than later."""
+        if self.jobs < 2:
+            return None
         if self._pool is None:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
-
-            import libcst  # noqa: F401  (imported once here, inherited by forked workers)
 
             global _SHARED_ITEMS
             self._forked = "fork" in multiprocessing.get_all_start_methods()
@@ -505,7 +513,10 @@ class _Work:
                 # Keep the workers' collector from touching what they inherit: every
                 # object it visits is a page copied from the parent.
                 gc.freeze()
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=context, initializer=_prepare_worker
+            )
+            self._pool.submit(int)  # forks them all: from now on they get ready
         return self._pool
 
     def close(self) -> None:
@@ -518,6 +529,12 @@ class _Work:
 
 
 _SCAN_BATCH = 64
+# With this many bytes to screen, some parsing is all but certain.
+EARLY_START_BYTES = 2_000_000
+
+
+def _prepare_worker() -> None:
+    import libcst  # noqa: F401  (a worker's first parse must not wait for it)
 
 
 def _run_batch(batch: Sequence[tuple[int | _Item, bool]]) -> list[Analysis]:
