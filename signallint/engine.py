@@ -341,11 +341,6 @@ def _analyse_items(
     """
     screen = prefilter_for(settings)
     pending = [item for item in items if item.analysis is None]
-    work = _Work(pending, jobs, progress)
-    if sum(len(item.data) for item in pending) >= EARLY_START_BYTES:
-        # Enough files that parsing some will pay for workers: start them now, so that
-        # they import LibCST while this process screens the files.
-        work.start()
     for item in pending:
         if cache is not None:
             item.digest = digest_of(
@@ -357,7 +352,13 @@ def _analyse_items(
             known = item.cached.parsed if item.relevant else item.cached.unparsed
             if known is not None:
                 _use_known(item, known, parsed=item.relevant)
-        else:
+    work = _Work(pending, jobs, progress)
+    if sum(len(item.data) for item in pending if item.cached is None) >= EARLY_START_BYTES:
+        # Enough new files that parsing some will pay for workers: start them now, so
+        # that they import LibCST while this process screens the files.
+        work.start()
+    for item in pending:
+        if item.cached is None:
             item.relevant = screen.first_pass(item.data) or (
                 item.project and sources.matters_for_wiring(item.path, item.data)
             )
@@ -365,13 +366,15 @@ def _analyse_items(
     # text, it lets both rounds be parsed together. The second pass then runs again on
     # what the parsed first round really defines: files parsed for a name it does not
     # define go back to their unparsed facts, and files it adds are parsed after.
+    # (With everything cached there is nothing to start early.)
     hinted_signals: set[str] = set()
     hinted_senders: set[str] = set()
-    for item in pending:
-        if item.relevant:
-            signals, senders = screen.demand_hint(item.data)
-            hinted_signals |= signals
-            hinted_senders |= senders
+    if any(item.cached is None for item in pending):
+        for item in pending:
+            if item.relevant:
+                signals, senders = screen.demand_hint(item.data)
+                hinted_signals |= signals
+                hinted_senders |= senders
     hinted = {
         id(item)
         for item in pending

@@ -64,8 +64,7 @@ SECOND_ROUND_PROJECT = {
     # Looks like a signal definition, is not Django's: the guess parses its sender, and
     # the second pass proper puts it back to unparsed.
     "shop/lookalike.py": (
-        "from django.dispatch import receiver\n\n\nclass Signal:\n    pass\n\n\n"
-        "ticket = Signal()\n"
+        "from django.dispatch import receiver\n\n\nclass Signal:\n    pass\n\n\nticket = Signal()\n"
     ),
     "shop/use.py": "from shop.lookalike import ticket\n\nticket.send(None)\n",
     "shop/receivers.py": (
