@@ -639,17 +639,29 @@ def project_items(
 
 def _excluded(path: str, patterns: Sequence[str]) -> bool:
     """Whether the file or directory name, or the whole path, matches a pattern."""
-    matcher = _exclusion_matcher(tuple(patterns))
-    normalized = path.replace(os.sep, "/").removeprefix("./")
-    return matcher(os.path.basename(path)) is not None or matcher(normalized) is not None
+    by_name, by_path = _exclusion_matchers(tuple(patterns))
+    if by_name(os.path.basename(path)) is not None:
+        return True
+    return by_path is not None and by_path(path.replace(os.sep, "/").removeprefix("./")) is not None
+
+
+Matcher = Callable[[str], "re.Match[str] | None"]
 
 
 @functools.cache
-def _exclusion_matcher(patterns: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
+def _exclusion_matchers(patterns: tuple[str, ...]) -> tuple[Matcher, Matcher | None]:
+    """A matcher for names, and one for whole paths unless no pattern needs it: a name
+    (``build``) or a ``*`` and a name's end (``*.egg-info``) matches a path only where
+    it matches the path's last name, and every directory above was checked by name."""
     if not patterns:
-        return lambda text: None
-    translated = "|".join(fnmatch.translate(pattern.rstrip("/")) for pattern in patterns)
-    return re.compile(translated).match
+        return (lambda text: None), None
+    cleaned = [pattern.rstrip("/") for pattern in patterns]
+    matcher = re.compile("|".join(fnmatch.translate(pattern) for pattern in cleaned)).match
+    by_name_only = all(
+        "/" not in pattern and not any(c in pattern.lstrip("*") for c in "*?[")
+        for pattern in cleaned
+    )
+    return matcher, None if by_name_only else matcher
 
 
 def _inside(path: str, root: str) -> bool:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from signallint import engine
 from signallint.cli import main
 
 BAD = textwrap.dedent(
@@ -205,6 +206,39 @@ def test_default_excludes(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(BAD)
     assert run("--extend-exclude", "app.py", ".", cwd=tmp_path)[0] == 0
     assert run("--exclude", "", ".", cwd=tmp_path)[1].count("SIG001") == 5
+
+
+@pytest.mark.parametrize(
+    ("patterns", "excluded"),
+    [
+        (["legacy"], {"legacy/old.py"}),
+        (["*_pb2.py"], {"shop/orders_pb2.py"}),
+        (["shop/migrations"], {"shop/migrations/0001_initial.py"}),
+        (["shop/m*"], {"shop/migrations/0001_initial.py", "shop/models.py"}),
+        # A wildcard that spans directories matches whole paths, not names.
+        (["sh*ls.py"], {"shop/models.py"}),
+    ],
+)
+def test_exclude_patterns_match_names_and_paths(
+    tmp_path: Path, patterns: list[str], excluded: set[str]
+) -> None:
+    files = {
+        "legacy/old.py",
+        "shop/orders_pb2.py",
+        "shop/migrations/0001_initial.py",
+        "shop/models.py",
+        "shop/views.py",
+    }
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x = 1\n")
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        found = {path.replace(os.sep, "/") for path, _ in engine.discover(["."], patterns)}
+    finally:
+        os.chdir(cwd)
+    assert found == files - excluded
 
 
 def test_explain_and_rules() -> None:
