@@ -25,7 +25,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -95,6 +94,8 @@ class FactsCache:
             del self._entries[path]
         if not (self._changed or gone):
             return
+        import tempfile
+
         try:
             os.makedirs(self.directory, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")

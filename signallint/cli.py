@@ -178,8 +178,7 @@ def check(
 ) -> None:
     """Check Python files under PATHS (default: the current directory)."""
     from signallint import engine, sources
-    from signallint.baseline import Baseline, BaselineError, read_lines
-    from signallint.reporters import REPORTERS, ReportContext
+    from signallint.reporters import ReportContext, reporter
 
     paths = list(paths) or ["."]
     start = stdin_filename or next((p for p in paths if p != "-"), ".")
@@ -213,10 +212,13 @@ def check(
     if (fix or diff) and write_baseline is not None:
         _fail("--write-baseline cannot be combined with --fix or --diff")
     baseline = None
-    try:
-        baseline = Baseline.load(baseline_file) if baseline_file is not None else None
-    except BaselineError as error:
-        _fail(str(error))
+    if baseline_file is not None:
+        from signallint.baseline import Baseline, BaselineError
+
+        try:
+            baseline = Baseline.load(baseline_file)
+        except BaselineError as error:
+            _fail(str(error))
     diagnostics: list[Diagnostic] = []
     files: list[str] = []
     texts: dict[str, str] = {}
@@ -242,8 +244,12 @@ def check(
     diagnostics.sort(key=Diagnostic.sort_key)
     lines: dict[str, list[str]] = {}
     if show_source or baseline is not None or write_baseline is not None:
+        from signallint.baseline import read_lines
+
         lines = read_lines(sorted({d.path for d in diagnostics}), texts)
     if write_baseline is not None:
+        from signallint.baseline import Baseline, BaselineError
+
         try:
             Baseline.of(write_baseline, diagnostics, lines).write(write_baseline)
         except BaselineError as error:
@@ -267,7 +273,7 @@ def check(
         color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     )
     context = ReportContext(files, lines, os.getcwd(), show_source, statistics, colour)
-    output = REPORTERS[settings.output_format](diagnostics, context)
+    output = reporter(settings.output_format)(diagnostics, context)
     if fix or diff:
         # The diff, or the fixed source read from `-`, owns stdout.
         fixes.report(output, colour)

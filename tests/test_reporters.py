@@ -15,7 +15,16 @@ import pytest
 
 from signallint.diagnostics import Diagnostic
 from signallint.facts import Span
-from signallint.reporters import REPORTERS, ReportContext, github, json_format, junit, sarif, text
+from signallint.reporters import (
+    REPORTER_MODULES,
+    ReportContext,
+    github,
+    json_format,
+    junit,
+    reporter,
+    sarif,
+    text,
+)
 from signallint.rules import all_codes, all_rules
 from signallint.settings import OUTPUT_FORMATS
 from tests.test_cli import BAD, run
@@ -45,7 +54,10 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_every_format_is_a_reporter_and_a_config_value(project: Path) -> None:
-    assert set(REPORTERS) == set(OUTPUT_FORMATS) == {"text", "json", "sarif", "github", "junit"}
+    assert (
+        set(REPORTER_MODULES) == set(OUTPUT_FORMATS) == {"text", "json", "sarif", "github", "junit"}
+    )
+    assert reporter("json") is json_format.render
     outputs = set()
     for name in OUTPUT_FORMATS:
         (project / "pyproject.toml").write_text(f'[tool.signallint]\noutput-format = "{name}"\n')
@@ -332,7 +344,7 @@ def test_colour_on_a_terminal_unless_no_color(project: Path) -> None:
 
 def test_reporters_are_pure(project: Path) -> None:
     context = ReportContext(files=["app/signals.py"], root=str(project))
-    for render in REPORTERS.values():
+    for render in map(reporter, REPORTER_MODULES):
         assert render([diagnostic()], context) == render([diagnostic()], context)
 
 

@@ -31,16 +31,19 @@ class ReportContext:
 Reporter = Callable[[Sequence[Diagnostic], ReportContext], str]
 
 
-def _reporters() -> dict[str, Reporter]:
-    from signallint.reporters import github, json_format, junit, sarif, text
-
-    return {
-        "text": text.render,
-        "json": json_format.render,
-        "sarif": sarif.render,
-        "github": github.render,
-        "junit": junit.render,
-    }
+# Output format → module: only the one asked for is imported (some take milliseconds).
+REPORTER_MODULES = {
+    "text": "text",
+    "json": "json_format",
+    "sarif": "sarif",
+    "github": "github",
+    "junit": "junit",
+}
 
 
-REPORTERS: dict[str, Reporter] = _reporters()
+def reporter(output_format: str) -> Reporter:
+    import importlib
+
+    module = importlib.import_module(f"signallint.reporters.{REPORTER_MODULES[output_format]}")
+    render: Reporter = module.render
+    return render
