@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Span:
     """A source range: 1-based lines, 0-based columns."""
 
@@ -30,7 +30,7 @@ class ParamKind(str, Enum):
     VAR_KEYWORD = "var-keyword"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Param:
     name: str
     kind: ParamKind
@@ -45,7 +45,7 @@ class Param:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FunctionFact:
     """A ``def`` the module defines (only those that matter to a receiver)."""
 
@@ -87,7 +87,7 @@ class ConnectionStyle(str, Enum):
     CONNECT_DECORATOR = "connect-decorator"  # @signal.connect
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SignalUse:
     """An expression that names a signal, with the qualified names it may resolve to."""
 
@@ -96,7 +96,7 @@ class SignalUse:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Argument:
     """An argument as written at a call site: keyword (or None) and source text."""
 
@@ -105,7 +105,7 @@ class Argument:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Sender:
     """The ``sender=`` of a connection, as written and as far as it can be resolved."""
 
@@ -117,7 +117,7 @@ class Sender:
     candidates: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SaveCall:
     """``NAME.save(...)`` called as a statement directly in a function's body."""
 
@@ -126,7 +126,7 @@ class SaveCall:
     has_update_fields: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Connection:
     """A receiver connected (or disconnected) to one or more signals."""
 
@@ -157,7 +157,7 @@ class Connection:
         return next((a for a in self.arguments if a.keyword == keyword), None)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ModuleNameRef:
     """``from MODULE import NAME`` or ``MODULE.NAME`` where MODULE is a Django module
     the catalogue knows every name of."""
@@ -168,7 +168,7 @@ class ModuleNameRef:
     via_import: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SignalDef:
     """``NAME = Signal()`` (or ``ModelSignal()``): a signal the project defines."""
 
@@ -191,7 +191,7 @@ class SendMethod(str, Enum):
     ASEND_ROBUST = "asend_robust"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SendCall:
     """``SIGNAL.send(sender, **named)`` and its variants."""
 
@@ -210,7 +210,7 @@ class SendCall:
         return any(a.keyword == "**" for a in self.arguments)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ModelClass:
     """A class with ``ManyToManyField``s: their names, and the ``through=`` each names."""
 
@@ -219,7 +219,7 @@ class ModelClass:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Problem:
     """A file that could not be checked, with a one-line reason."""
 
@@ -228,7 +228,7 @@ class Problem:
     span: Span = FILE_START
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ModuleFacts:
     path: str
     # The dotted module name, when the file sits in a package tree (``__init__.py`` files).
@@ -244,7 +244,7 @@ class ModuleFacts:
     wiring: Wiring | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ProjectFacts:
     """Everything collected from every checked file, for rules that need the whole project."""
 
@@ -257,7 +257,7 @@ class ProjectFacts:
 # -- whole-project wiring: which modules Django imports ------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ImportFact:
     """A module named by an ``import`` or ``from ... import`` statement.
 
@@ -280,7 +280,7 @@ class DynamicImportKind(str, Enum):
     FILE = "file"  # a module loaded from a file path (spec_from_file_location, run_path)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DynamicImport:
     """A call that imports a module named at runtime.
 
@@ -297,7 +297,7 @@ class DynamicImport:
     hints: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ClassFact:
     """A module-level class that may be an ``AppConfig``: every class of an ``apps``
     module, and elsewhere classes with a base whose name ends in ``Config``."""
@@ -319,7 +319,7 @@ class ClassFact:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class InstalledApps:
     """The string entries a settings module puts in ``INSTALLED_APPS``, through list
     literals, names of such lists, ``+``, ``+=``, ``append``/``extend``/``insert``."""
@@ -330,7 +330,7 @@ class InstalledApps:
     complete: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DefaultAppConfig:
     """``default_app_config = "..."`` at module level."""
 
@@ -338,7 +338,7 @@ class DefaultAppConfig:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ConnectionSite:
     """Where the connection whose span is ``span`` happens, and what its receiver is."""
 
@@ -349,7 +349,7 @@ class ConnectionSite:
     receivers: frozenset[str]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Wiring:
     """What one module contributes to the project's import graph, apps and settings."""
 
