@@ -66,7 +66,8 @@ def _uses_or_sends(data: bytes) -> bool:
 _SIGNAL_ASSIGNMENT = re.compile(
     rb"^[ \t]*(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*(?:[\w.]+\.)?Signal[ \t]*\(", re.MULTILINE
 )
-_SENDER_KEYWORD = re.compile(rb"\bsender[ \t]*=[ \t]*([\w.]+)")
+# ``sender=X`` in the same call as ``m2m_changed`` (before any closing parenthesis).
+_SENDER_KEYWORD = re.compile(rb"m2m_changed[^)]{0,300}?\bsender[ \t]*=[ \t]*([\w.]+)")
 _M2M_CONNECT = re.compile(
     rb"\bm2m_changed[ \t]*\.[ \t]*connect[ \t]*\([ \t]*[\w.]+[ \t]*,[ \t]*([\w.]+)"
 )
