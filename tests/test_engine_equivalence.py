@@ -106,10 +106,13 @@ def test_the_second_round_parses_exactly_what_the_first_defines(
     )
 
 
-def test_worker_processes_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("early", [False, True], ids=["late-start", "early-start"])
+def test_worker_processes_change_nothing(monkeypatch: pytest.MonkeyPatch, early: bool) -> None:
     paths = [str(FIXTURES / "rules"), str(ROOT / "examples")]
     single = outputs(paths, Settings(jobs=1))
     monkeypatch.setattr(engine, "PARALLEL_THRESHOLD_BYTES", 0)
+    if early:
+        monkeypatch.setattr(engine, "EARLY_START_BYTES", 0)
     assert outputs(paths, Settings(jobs=2)) == single
     assert single  # the fixtures do report
 
