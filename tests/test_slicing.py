@@ -32,8 +32,14 @@ FILLER = "\n".join(
 )
 
 
-def facts_of(text: str, path: str = "module.py", *, cut_first: bool) -> ModuleFacts:
-    package, module_name = "shop", "shop.module"
+def facts_of(
+    text: str,
+    path: str = "module.py",
+    *,
+    cut_first: bool,
+    package: str | None = "shop",
+    module_name: str | None = "shop.module",
+) -> ModuleFacts:
     parsed = cut(text, path, module_name) if cut_first else None
     module = sources.parse(parsed.text if parsed else text)
     assert not isinstance(module, sources.Problem), module
@@ -245,22 +251,14 @@ def assert_same_facts_for_files(paths: list[str]) -> int:
         decoded = sources.decode(data)
         if isinstance(decoded, sources.Problem):
             continue
-        whole_module = sources.parse(decoded.text)
-        if isinstance(whole_module, sources.Problem):
+        if isinstance(sources.parse(decoded.text), sources.Problem):
             continue
         package, module_name = sources.package_of(path), sources.module_name_of(path)
-        whole = collect(path, whole_module, package, module_name, decoded.text)
-        parsed = cut(decoded.text, path, module_name)
-        module = sources.parse(parsed.text)
-        assert not isinstance(module, sources.Problem), (path, module)
-        facts = collect(
-            path,
-            module,
-            package,
-            module_name,
-            decoded.text,
-            parsed_source=parsed.text,
-            statement_lines=parsed.statement_lines,
+        whole, facts = (
+            facts_of(
+                decoded.text, path, cut_first=cut_first, package=package, module_name=module_name
+            )
+            for cut_first in (False, True)
         )
         assert facts == whole, path
         compared += 1
