@@ -341,17 +341,8 @@ def _analyse_items(
     """
     screen = prefilter_for(settings)
     pending = [item for item in items if item.analysis is None]
-    for item in pending:
-        if cache is not None:
-            item.digest = digest_of(
-                item.data, item.path, item.package or "", item.module_name or "", str(item.project)
-            )
-            item.cached = cache.get(os.path.abspath(item.path), item.digest)
-        if item.cached is not None:
-            item.relevant = item.cached.relevant
-            known = item.cached.parsed if item.relevant else item.cached.unparsed
-            if known is not None:
-                _use_known(item, known, parsed=item.relevant)
+    if cache is not None:
+        _look_up(pending, cache)
     work = _Work(pending, jobs, progress)
     if sum(len(item.data) for item in pending if item.cached is None) >= EARLY_START_BYTES:
         # Enough new files that parsing some will pay for workers: start them now, so
@@ -362,70 +353,100 @@ def _analyse_items(
             item.relevant = screen.first_pass(item.data) or (
                 item.project and sources.matters_for_wiring(item.path, item.data)
             )
-    # The second pass needs what the first round defines; read from the first round's
-    # text, it lets both rounds be parsed together. The second pass then runs again on
-    # what the parsed first round really defines: files parsed for a name it does not
-    # define go back to their unparsed facts, and files it adds are parsed after.
-    # (With everything cached there is nothing to start early.)
-    hinted_signals: set[str] = set()
-    hinted_senders: set[str] = set()
-    if any(item.cached is None for item in pending):
-        for item in pending:
-            if item.relevant:
-                signals, senders = screen.demand_hint(item.data)
-                hinted_signals |= signals
-                hinted_senders |= senders
-    hinted = {
-        id(item)
-        for item in pending
-        if not item.relevant
-        and screen.second_pass(item.data, frozenset(hinted_signals), frozenset(hinted_senders))
-    }
-    for item in pending:
-        if id(item) in hinted and item.cached is not None and item.cached.parsed is not None:
-            _use_known(item, item.cached.parsed, parsed=True)
+    guessed = _guess_second_round(pending, screen)
     try:
         work.run(
             [
-                (item, item.relevant or id(item) in hinted)
+                (item, item.relevant or id(item) in guessed)
                 for item in pending
-                if item.analysis is None or (id(item) in hinted and not item.parsed)
+                if item.analysis is None or (id(item) in guessed and not item.parsed)
             ]
         )
-        project_signals, m2m_senders = _demand(
-            item.analysis for item in pending if item.relevant and item.analysis
-        )
-        second = [
-            item
-            for item in pending
-            if not item.relevant and screen.second_pass(item.data, project_signals, m2m_senders)
-        ]
-        wanted = {id(item) for item in second}
-        for item in pending:
-            if id(item) in hinted and id(item) not in wanted:
-                assert item.analysis is not None
-                item.spare = item.analysis.facts  # still its facts, for the cache
-                known = item.cached.unparsed if item.cached is not None else None
-                if known is not None:
-                    _use_known(item, known, parsed=False)
-                else:
-                    item.analysis, item.parsed = _analyse_item(item, parse=False), False
-        for item in second:
-            known = item.cached.parsed if item.cached is not None else None
-            if known is not None and not item.parsed:
-                _use_known(item, known, parsed=True)
+        second = _settle_second_round(pending, guessed, screen)
         work.run([(item, True) for item in second if not item.parsed])
     finally:
         work.close()
     if cache is not None:
-        for item in pending:
-            assert item.analysis is not None
-            before, facts = item.cached, item.analysis.facts
-            parsed = facts if item.parsed else item.spare or (before.parsed if before else None)
-            unparsed = (before.unparsed if before else None) if item.parsed else facts
-            entry = Entry(item.digest, item.relevant, parsed, unparsed)
-            cache.put(os.path.abspath(item.path), entry)
+        _remember(pending, cache)
         cache.save(os.path.abspath(item.path) for item in items)
+
+
+def _look_up(pending: Sequence[_Item], cache: FactsCache) -> None:
+    """Take the verdict, and the facts when they are there, from the cache."""
+    for item in pending:
+        item.digest = digest_of(
+            item.data, item.path, item.package or "", item.module_name or "", str(item.project)
+        )
+        item.cached = cache.get(os.path.abspath(item.path), item.digest)
+        if item.cached is not None:
+            item.relevant = item.cached.relevant
+            known = item.cached.parsed if item.relevant else item.cached.unparsed
+            if known is not None:
+                _use_known(item, known, parsed=item.relevant)
+
+
+def _guess_second_round(pending: Sequence[_Item], screen: Prefilter) -> set[int]:
+    """The files (by ``id``) the second round will likely parse, guessed from the first
+    round's text so that both rounds are parsed together (see ``_settle_second_round``).
+    With everything cached there is nothing to start early: no guess."""
+    signals: set[str] = set()
+    senders: set[str] = set()
+    if any(item.cached is None for item in pending):
+        for item in pending:
+            if item.relevant:
+                defined, used = screen.demand_hint(item.data)
+                signals |= defined
+                senders |= used
+    guessed = {
+        id(item)
+        for item in pending
+        if not item.relevant
+        and screen.second_pass(item.data, frozenset(signals), frozenset(senders))
+    }
+    for item in pending:
+        if id(item) in guessed and item.cached is not None and item.cached.parsed is not None:
+            _use_known(item, item.cached.parsed, parsed=True)
+    return guessed
+
+
+def _settle_second_round(
+    pending: Sequence[_Item], guessed: set[int], screen: Prefilter
+) -> list[_Item]:
+    """The second round proper, from what the parsed first round defines: files parsed
+    on a wrong guess go back to their unparsed facts; the files it wants are returned
+    (those the guess missed are still to parse)."""
+    project_signals, m2m_senders = _demand(
+        item.analysis for item in pending if item.relevant and item.analysis
+    )
+    second = [
+        item
+        for item in pending
+        if not item.relevant and screen.second_pass(item.data, project_signals, m2m_senders)
+    ]
+    wanted = {id(item) for item in second}
+    for item in pending:
+        if id(item) in guessed and id(item) not in wanted:
+            assert item.analysis is not None
+            item.spare = item.analysis.facts  # still its facts, for the cache
+            known = item.cached.unparsed if item.cached is not None else None
+            if known is not None:
+                _use_known(item, known, parsed=False)
+            else:
+                item.analysis, item.parsed = _analyse_item(item, parse=False), False
+    for item in second:
+        known = item.cached.parsed if item.cached is not None else None
+        if known is not None and not item.parsed:
+            _use_known(item, known, parsed=True)
+    return second
+
+
+def _remember(pending: Sequence[_Item], cache: FactsCache) -> None:
+    for item in pending:
+        assert item.analysis is not None
+        before, facts = item.cached, item.analysis.facts
+        parsed = facts if item.parsed else item.spare or (before.parsed if before else None)
+        unparsed = (before.unparsed if before else None) if item.parsed else facts
+        cache.put(os.path.abspath(item.path), Entry(item.digest, item.relevant, parsed, unparsed))
 
 
 def _use_known(item: _Item, facts: ModuleFacts, *, parsed: bool) -> None:
