@@ -14,7 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from signallint import engine, sources
@@ -231,7 +231,10 @@ def test_generated_signal_code_with_filler(source: str, filler: list[str], order
     blocks = source.split("\n\n") + filler + [FILLER]
     order.shuffle(blocks)  # type: ignore[attr-defined]
     text = "\n".join(block.rstrip("\n") + "\n" for block in blocks)
-    compile(text, "module.py", "exec")
+    try:
+        compile(text, "module.py", "exec")
+    except SyntaxError:
+        assume(False)  # the grammar can repeat a parameter: not a module to cut
     assert_same_facts(text)
 
 
