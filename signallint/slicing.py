@@ -9,11 +9,11 @@ statements of top-level class bodies, that hold nothing the collector records ar
 blanked out line for line. Every kept line stays where it was, so positions need no
 translation. A statement is kept when
 
-- its text shows something the collector looks at: an import, ``connect`` or
-  ``disconnect``, ``receiver``, ``.send``, ``Signal``, ``ManyToManyField``, a ``Config``
-  base, ``INSTALLED_APPS``, ``default_app_config``, a dynamic import, an attribute of a
-  module whose name the catalogue knows (``signals.``, ``dispatch.``...), or a name an
-  import binds under an alias; or
+- its text shows something the collector looks at: an import statement, ``connect`` or
+  ``disconnect``, ``receiver``, ``.send``, ``Signal``, ``ManyToManyField``, a class with
+  a ``...Config`` base, an assignment to ``INSTALLED_APPS`` or ``default_app_config``, a
+  dynamic import, an attribute of a module whose name the catalogue knows (``signals.``,
+  ``dispatch.``...), or a name an import binds under an alias; or
 - it binds a name that a kept statement mentions, so that name resolution sees every
   binding it would have seen in the whole module: the ``def`` that is connected, the
   class used as a sender, the assignment that shadows an import.
@@ -34,12 +34,20 @@ from signallint import catalogue
 
 _MODULE_SUFFIXES = sorted({name.rsplit(".", 1)[-1] for name in catalogue.MODULE_NAMES})
 _SEED = re.compile(
-    r"import|receiver|Signal\b|ManyToManyField|Config|INSTALLED_APPS|default_app_config"
+    # An import statement (not the word in a docstring), or a dynamic import.
+    r"(?:^|[;:])[ \t]*(?:import|from[\s\\]+[.\w]+[\s\\]+import)\b"
+    r"|import_module|__import__|import_string"
+    r"|receiver|Signal\b|ManyToManyField"
     r"|autodiscover|run_module|run_path|spec_from_file_location|SourceFileLoader"
     r"|load_source|walk_packages"
     r"|(?<!\w)(?:dis)?connect\b"
     r"|\.[\s\\]*a?send(?:_robust)?\b"
     r"|\b(?:" + "|".join(_MODULE_SUFFIXES) + r")[\s\\]*\."
+    # A class that may be an AppConfig, and what settings and app modules assign (not
+    # ``settings.INSTALLED_APPS`` read in a function, nor ``AppConfig.create()``).
+    r"|\bclass[\s\\]+\w+[\s\\]*\([^)]*Config\b"
+    r"|^[ \t]*(?:INSTALLED_APPS|default_app_config)[ \t]*(?:\+=|=|:|\.)",
+    re.MULTILINE,
 )
 # Every match of ``_SEED`` contains one of these: most statements hold none, and
 # substring tests rule them out many times faster than the pattern.
