@@ -104,6 +104,7 @@ class FactCollector(ScopeBuilder):
         module_name: str | None = None,
         source: str | None = None,
         parsed_source: str | None = None,
+        line_map: Sequence[int] | None = None,
     ):
         super().__init__(package, catalogue.module_has_name)
         self.path = path
@@ -113,6 +114,8 @@ class FactCollector(ScopeBuilder):
         # The text the module was parsed from: the source, or the source with the
         # statements that cannot matter blanked out (see signallint.slicing).
         self._parsed_source = parsed_source if parsed_source is not None else source
+        # For each line of the parsed text, the line of the source it is.
+        self._line_map = line_map
         # The top-level statement being visited, the lines it may stand on, and the
         # innermost statement each remembered node is in, with its top-level statement:
         # positions are computed for those statements only (see ``span``).
@@ -379,8 +382,23 @@ class FactCollector(ScopeBuilder):
                 self._positions = wrapper.resolve(PositionProvider)
             code_range = self._positions[node]
             start, end = code_range.start, code_range.end
-            return Span(start.line, start.column, end.line, end.column)
-        return placed.span(code_range)
+            return self._in_source(Span(start.line, start.column, end.line, end.column))
+        return self._in_source(placed.span(code_range))
+
+    def _in_source(self, span: Span) -> Span:
+        """A span of the parsed text as a span of the source."""
+        if self._line_map is None:
+            return span
+        return Span(
+            self._source_line(span.line), span.col, self._source_line(span.end_line), span.end_col
+        )
+
+    def _source_line(self, line: int) -> int:
+        lines = self._line_map
+        assert lines is not None
+        if line <= len(lines):
+            return lines[line - 1]
+        return lines[-1] + line - len(lines) if lines else line
 
     def _placed(
         self, statement: cst.CSTNode, lines: tuple[int, int] | None, whole: bool = False
@@ -1401,12 +1419,14 @@ def collect(
     *,
     parsed_source: str | None = None,
     statement_lines: Sequence[tuple[int, int]] | None = None,
+    line_map: Sequence[int] | None = None,
 ) -> ModuleFacts:
     """Facts of one parsed module. ``source`` (the text it was parsed from, or the
     original of ``parsed_source`` when that was parsed) lets positions be computed for
     the few statements that need them; ``statement_lines`` (the lines each top-level
-    statement may stand on) narrows where they are looked for."""
-    collector = FactCollector(path, module, package, module_name, source, parsed_source)
+    statement may stand on) narrows where they are looked for; ``line_map`` gives the
+    source line of each line of ``parsed_source``."""
+    collector = FactCollector(path, module, package, module_name, source, parsed_source, line_map)
     if statement_lines is not None and len(statement_lines) != len(module.body):
         statement_lines = None
     for index, statement in enumerate(module.body):

@@ -165,6 +165,7 @@ def _parsed(
             decoded.text,
             parsed_source=relevant.text,
             statement_lines=relevant.statement_lines,
+            line_map=relevant.line_map,
         )
     except RecursionError:
         problem = Problem(sources.UNPARSABLE, "cannot analyse file: it is nested too deeply")

@@ -6,8 +6,8 @@ prefilter usually holds one ``connect()`` or ``@receiver`` among hundreds of sta
 parser is an order of magnitude faster and knows where every statement starts and ends,
 so such a module is cut down before LibCST sees it: the top-level statements, and the
 statements of top-level class bodies, that hold nothing the collector records are
-blanked out line for line. Every kept line stays where it was, so positions need no
-translation. A statement is kept when
+left out. Kept lines are kept whole, so a position in the cut text needs only its line
+number translated back. A statement is kept when
 
 - its text shows something the collector looks at: an import statement, ``connect`` or
   ``disconnect``, ``receiver``, ``.send``, ``Signal``, ``ManyToManyField``, a class with
@@ -72,7 +72,7 @@ _WORTH_IT = 0.7
 
 @dataclass(eq=False)
 class _Unit:
-    """Statements that share lines, kept or blanked together (lines are 1-based)."""
+    """Statements that share lines, kept or left out together (lines are 1-based)."""
 
     first: int
     last: int
@@ -89,16 +89,18 @@ class _Unit:
 
 @dataclass(frozen=True)
 class Cut:
-    """What to parse, and the lines each of its top-level statements may stand on
-    (from the line after the previous statement to the line before the next one)."""
+    """What to parse, the lines each of its top-level statements may stand on (from the
+    line after the previous statement to the line before the next one), and for each of
+    its lines the line of the source it is (None: the same)."""
 
     text: str
     statement_lines: tuple[tuple[int, int], ...] | None = None
+    line_map: tuple[int, ...] | None = None
 
 
 def cut(text: str, path: str = "", module_name: str | None = None) -> Cut:
-    """``text`` with the statements no rule can look at blanked out, unless the module
-    is best parsed whole."""
+    """``text`` without the statements no rule can look at, unless the module is best
+    parsed whole."""
     try:
         tree = ast.parse(text)
     except Exception:  # a syntax error, too deep, null bytes: LibCST will say what
@@ -121,7 +123,18 @@ def cut(text: str, path: str = "", module_name: str | None = None) -> Cut:
     if kept_lines > _WORTH_IT * len(lines):
         return Cut(text, _statement_lines(_units(tree.body), len(lines)))
     kept = [unit for unit in units if unit.kept]
-    return Cut(_render(units, lines), _statement_lines(kept, len(lines)))
+    out, line_map = _render(units, lines)
+    # For each source line, how many lines of ``out`` stand at or above it.
+    kept_upto = [0] * (len(lines) + 1)
+    for original in line_map:
+        kept_upto[original] = 1
+    for number in range(1, len(lines) + 1):
+        kept_upto[number] += kept_upto[number - 1]
+    compact = [
+        _Unit(kept_upto[unit.first], kept_upto[unit.end], unit.nodes, end=kept_upto[unit.end])
+        for unit in kept
+    ]
+    return Cut("".join(out), _statement_lines(compact, len(out)), tuple(line_map))
 
 
 def _seeded(text: str) -> bool:
@@ -248,26 +261,31 @@ def _bound_names(unit: _Unit, lines: list[str]) -> set[str]:
     return names
 
 
-def _render(units: list[_Unit], lines: list[str]) -> str:
+def _render(units: list[_Unit], lines: list[str]) -> tuple[list[str], list[int]]:
+    """The kept lines, and the source line each one is. Lines of statements that are
+    left out are dropped, not blanked: LibCST would make a node of every blank line."""
     out = list(lines)
+    dropped = [False] * len(lines)
     for unit in units:
         if not unit.kept:
-            _blank(out, unit.first, unit.end)
+            _drop(dropped, unit.first, unit.end)
         elif unit.body:
             for inner in unit.body:
                 if not inner.kept:
-                    _blank(out, inner.first, inner.last)
+                    _drop(dropped, inner.first, inner.last)
             if not any(inner.kept for inner in unit.body):
                 # A class body cannot be empty: a ``pass`` where it began.
                 start = lines[unit.body[0].first - 1]
                 indent = start[: len(start) - len(start.lstrip(" \t\f"))]
                 out[unit.body[0].first - 1] = indent + "pass" + _ending(start)
-    return "".join(out)
+                dropped[unit.body[0].first - 1] = False
+    kept = [index for index in range(len(lines)) if not dropped[index]]
+    return [out[index] for index in kept], [index + 1 for index in kept]
 
 
-def _blank(out: list[str], first: int, last: int) -> None:
+def _drop(dropped: list[bool], first: int, last: int) -> None:
     for index in range(first - 1, last):
-        out[index] = _ending(out[index])
+        dropped[index] = True
 
 
 def _ending(line: str) -> str:

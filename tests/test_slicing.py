@@ -51,6 +51,7 @@ def facts_of(
         text,
         parsed_source=parsed.text if parsed else None,
         statement_lines=parsed.statement_lines if parsed else None,
+        line_map=parsed.line_map if parsed else None,
     )
 
 
@@ -59,9 +60,10 @@ def assert_same_facts(text: str, path: str = "module.py") -> None:
 
 
 def kept_lines(text: str, path: str = "module.py") -> list[int]:
-    """Line numbers (1-based) the cut keeps with text on them."""
-    lines = cut(text, path, "shop.module").text.splitlines()
-    return [number for number, line in enumerate(lines, start=1) if line.strip()]
+    """Line numbers (1-based) of the source that the cut keeps."""
+    parsed = cut(text, path, "shop.module")
+    assert parsed.line_map is not None, "cut"
+    return list(parsed.line_map)
 
 
 def line_of(text: str, fragment: str) -> int:
@@ -175,15 +177,20 @@ def test_statements_a_fact_depends_on_are_kept(name: str) -> None:
     assert line_of(text, "unrelated_3") not in kept, "the filler is cut"
 
 
-def test_a_cut_keeps_every_line_where_it_was() -> None:
+def test_a_cut_keeps_lines_whole_and_knows_where_they_were() -> None:
     text = f"import os\r\n{FILLER}\n\x0cpost_save.connect(handler)\n".replace("\n", "\r\n")
     text = text.replace("\r\r\n", "\r\n")
     parsed = cut(text)
-    assert parsed.text != text
-    assert parsed.text.count("\n") == text.count("\n")
     # Python's line breaks only (``str.splitlines`` also breaks at the form feed).
-    kept = [line for line in re.split(r"\r\n|\r|\n", parsed.text) if line.strip()]
-    assert kept == ["import os", "\x0cpost_save.connect(handler)"]
+    source_lines = re.split(r"(?<=\r\n)", text)
+    cut_lines = re.split(r"(?<=\r\n)", parsed.text)
+    assert [line for line in cut_lines if line.strip()] == [
+        "import os\r\n",
+        "\x0cpost_save.connect(handler)\r\n",
+    ]
+    assert parsed.line_map is not None
+    assert [source_lines[n - 1] for n in parsed.line_map] == cut_lines[: len(parsed.line_map)]
+    assert parsed.line_map[-1] == text.count("\n")
 
 
 def test_an_empty_class_body_becomes_pass() -> None:
