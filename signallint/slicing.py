@@ -13,14 +13,14 @@ number translated back. A statement is kept when
   ``disconnect``, ``receiver``, ``.send``, ``Signal``, ``ManyToManyField``, a class with
   a ``...Config`` base, an assignment to ``INSTALLED_APPS`` or ``default_app_config``, a
   dynamic import, an attribute of a module whose name the catalogue knows (``signals.``,
-  ``dispatch.``...), or a name an import binds under an alias; or
+  ``dispatch.``...), or the alias an import gives to ``receiver`` or to such a module; or
 - it binds a name that a kept statement mentions, so that name resolution sees every
   binding it would have seen in the whole module: the ``def`` that is connected, the
   class used as a sender, the assignment that shadows an import.
 
-``apps`` modules (every class there may be an AppConfig) are parsed whole, as is
-anything Python's parser rejects. Tests compare the facts of the cut
-and of the whole module for every file of the fixtures and of Django's own source.
+``apps`` modules (every class there may be an AppConfig) are parsed whole, as is anything
+Python's parser rejects. Tests compare the facts of the cut and of the whole module for
+every file of the fixtures and of Django's own source.
 """
 
 from __future__ import annotations
