@@ -39,6 +39,7 @@ from signallint.catalogue import (
     SignalSpec,
     Version,
 )
+from tests.source_scan import SourceModule, SourceTree
 
 VERSION: Version = (int(django.VERSION[0]), int(django.VERSION[1]))
 EXISTING = [spec for spec in SIGNALS if spec.exists_in(VERSION)]
@@ -183,100 +184,6 @@ def test_module_names_are_complete(module: str, django_env: None) -> None:
 # ---------------------------------------------------------------------------
 
 
-def _chain(expr: ast.expr) -> list[str] | None:
-    """``a.b.c`` -> ["a", "b", "c"]; None for anything else."""
-    parts: list[str] = []
-    while isinstance(expr, ast.Attribute):
-        parts.append(expr.attr)
-        expr = expr.value
-    if isinstance(expr, ast.Name):
-        parts.append(expr.id)
-        return parts[::-1]
-    return None
-
-
-def _signal_factory(call: ast.expr) -> str | None:
-    if not isinstance(call, ast.Call):
-        return None
-    chain = _chain(call.func)
-    if chain and chain[-1] in ("Signal", "ModelSignal"):
-        return chain[-1]
-    return None
-
-
-@dataclass
-class SourceModule:
-    name: str
-    path: Path
-    text: str
-    is_package: bool
-
-    @cached_property
-    def tree(self) -> ast.Module:
-        return ast.parse(self.text, str(self.path))
-
-    @cached_property
-    def parents(self) -> dict[ast.AST, ast.AST]:
-        found: dict[ast.AST, ast.AST] = {}
-        for parent in ast.walk(self.tree):
-            for child in ast.iter_child_nodes(parent):
-                found[child] = parent
-        return found
-
-    @cached_property
-    def imports(self) -> dict[str, str]:
-        """Local name -> the qualified name it is bound to by an import (anywhere in the file)."""
-        bound: dict[str, str] = {}
-        package = self.name if self.is_package else self.name.rpartition(".")[0]
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.ImportFrom):
-                if node.level:
-                    parts = package.split(".")
-                    base = parts[: len(parts) - (node.level - 1)]
-                    source = ".".join(base + ([node.module] if node.module else []))
-                else:
-                    source = node.module or ""
-                for alias in node.names:
-                    bound[alias.asname or alias.name] = f"{source}.{alias.name}"
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.asname:
-                        bound[alias.asname] = alias.name
-                    else:
-                        top = alias.name.split(".")[0]
-                        bound[top] = top
-        return bound
-
-    @cached_property
-    def module_level_names(self) -> set[str]:
-        names: set[str] = set()
-        for node in self.tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                names.add(node.name)
-            elif isinstance(node, ast.Assign):
-                names.update(t.id for t in node.targets if isinstance(t, ast.Name))
-        return names
-
-    def qualify(self, expr: ast.expr) -> str | None:
-        chain = _chain(expr)
-        if chain is None:
-            return None
-        head, rest = chain[0], chain[1:]
-        if head in self.imports:
-            return ".".join([self.imports[head], *rest])
-        if head in self.module_level_names:
-            return ".".join([self.name, head, *rest])
-        return None
-
-    def enclosing_function(self, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-        current = self.parents.get(node)
-        while current is not None:
-            if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                return current
-            current = self.parents.get(current)
-        return None
-
-
 @dataclass
 class SendSite:
     """One way a signal gets sent: a call site, or a call site reached through a caller
@@ -287,71 +194,9 @@ class SendSite:
     positional_sender: bool
 
 
-class DjangoSource:
+class DjangoSource(SourceTree):
     def __init__(self, root: Path) -> None:
-        self.modules: dict[str, SourceModule] = {}
-        for path in sorted(root.rglob("*.py")):
-            relative = path.relative_to(root.parent).with_suffix("")
-            parts = list(relative.parts)
-            if "app_template" in parts or "project_template" in parts:
-                continue
-            is_package = parts[-1] == "__init__"
-            if is_package:
-                parts = parts[:-1]
-            name = ".".join(parts)
-            self.modules[name] = SourceModule(name, path, path.read_text("utf-8"), is_package)
-
-    def containing(self, *words: str) -> Iterator[SourceModule]:
-        """Modules whose text contains one of ``words`` (parsing all ~900 files is slow)."""
-        for module in self.modules.values():
-            if any(word in module.text for word in words):
-                yield module
-
-    @cached_property
-    def signal_definitions(self) -> dict[str, str]:
-        """Qualified name -> "Signal" or "ModelSignal", for module-level assignments."""
-        found: dict[str, str] = {}
-        for module in self.containing("Signal("):
-            for node in module.tree.body:
-                if isinstance(node, ast.Assign):
-                    targets, value = node.targets, node.value
-                elif isinstance(node, ast.AnnAssign) and node.value is not None:
-                    targets, value = [node.target], node.value
-                else:
-                    continue
-                factory = _signal_factory(value)
-                if factory is None:
-                    continue
-                for target in targets:
-                    assert isinstance(target, ast.Name), ast.dump(target)
-                    found[f"{module.name}.{target.id}"] = factory
-        return found
-
-    def canonical(self, qualified: str, depth: int = 0) -> str:
-        """Follow imports until reaching the module that defines the name."""
-        if qualified in self.signal_definitions or depth > 20:
-            return qualified
-        parts = qualified.split(".")
-        for cut in range(len(parts) - 1, 0, -1):
-            module_name = ".".join(parts[:cut])
-            if module_name not in self.modules:
-                continue
-            rest = parts[cut:]
-            if len(rest) > 1 and ".".join(parts[: cut + 1]) in self.modules:
-                continue  # a submodule: look there
-            target = self.modules[module_name].imports.get(rest[0])
-            if target is None:
-                return qualified
-            return self.canonical(".".join([target, *rest[1:]]), depth + 1)
-        return qualified
-
-    def calls_to(self, qualified_function: str) -> Iterator[tuple[SourceModule, ast.Call]]:
-        for module in self.containing(qualified_function.rpartition(".")[2]):
-            for node in ast.walk(module.tree):
-                if isinstance(node, ast.Call):
-                    target = module.qualify(node.func)
-                    if target is not None and self.canonical(target) == qualified_function:
-                        yield module, node
+        super().__init__(root, lambda parts: "app_template" in parts or "project_template" in parts)
 
     @cached_property
     def send_sites(self) -> dict[str, list[SendSite]]:

@@ -23,7 +23,6 @@ import importlib
 import importlib.metadata
 import importlib.util
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -41,6 +40,7 @@ from signallint.thirdparty import (
     verified_for,
     verified_ranges,
 )
+from tests.source_scan import Function, SourceModule, SourceTree
 
 SEND_METHODS = frozenset({"send", "send_robust", "asend", "asend_robust"})
 SKIPPED_DIRS = frozenset({"tests", "test", "migrations", "templates", "static", "locale"})
@@ -146,128 +146,12 @@ def test_nox_pins_the_newest_verified_versions() -> None:
 # ---------------------------------------------------------------------------
 
 
-def _chain(expr: ast.expr) -> list[str] | None:
-    """``a.b.c`` -> ["a", "b", "c"]; None for anything else."""
-    parts: list[str] = []
-    while isinstance(expr, ast.Attribute):
-        parts.append(expr.attr)
-        expr = expr.value
-    if isinstance(expr, ast.Name):
-        parts.append(expr.id)
-        return parts[::-1]
-    return None
-
-
-def _signal_factory(value: ast.expr) -> str | None:
-    if not isinstance(value, ast.Call):
-        return None
-    chain = _chain(value.func)
-    if chain and chain[-1] in ("Signal", "ModelSignal"):
-        return chain[-1]
-    return None
-
-
 def _str_keys(node: ast.Dict) -> frozenset[str]:
     keys = set()
     for key in node.keys:
         assert isinstance(key, ast.Constant) and isinstance(key.value, str), ast.dump(node)
         keys.add(key.value)
     return frozenset(keys)
-
-
-Function = ast.FunctionDef | ast.AsyncFunctionDef
-
-
-@dataclass
-class SourceModule:
-    name: str
-    path: Path
-    text: str
-    is_package: bool
-
-    @cached_property
-    def tree(self) -> ast.Module:
-        return ast.parse(self.text, str(self.path))
-
-    @cached_property
-    def parents(self) -> dict[ast.AST, ast.AST]:
-        found: dict[ast.AST, ast.AST] = {}
-        for parent in ast.walk(self.tree):
-            for child in ast.iter_child_nodes(parent):
-                found[child] = parent
-        return found
-
-    @cached_property
-    def imports(self) -> dict[Function | None, dict[str, str]]:
-        """Function (None: module level) -> local name -> the qualified name an import
-        statement directly in that scope binds it to."""
-        scopes: dict[Function | None, dict[str, str]] = {}
-        package = self.name if self.is_package else self.name.rpartition(".")[0]
-        for node in ast.walk(self.tree):
-            bound = None
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                bound = scopes.setdefault(self.enclosing_function(node), {})
-            if isinstance(node, ast.ImportFrom):
-                assert bound is not None
-                if node.level:
-                    parts = package.split(".")
-                    base = parts[: len(parts) - (node.level - 1)]
-                    source = ".".join(base + ([node.module] if node.module else []))
-                else:
-                    source = node.module or ""
-                for alias in node.names:
-                    bound[alias.asname or alias.name] = f"{source}.{alias.name}"
-            elif isinstance(node, ast.Import):
-                assert bound is not None
-                for alias in node.names:
-                    if alias.asname:
-                        bound[alias.asname] = alias.name
-                    else:
-                        top = alias.name.split(".")[0]
-                        bound[top] = top
-        return scopes
-
-    @cached_property
-    def module_level_names(self) -> set[str]:
-        names: set[str] = set()
-        for node in self.tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                names.add(node.name)
-            elif isinstance(node, ast.Assign):
-                names.update(t.id for t in node.targets if isinstance(t, ast.Name))
-        return names
-
-    def qualify(self, expr: ast.expr) -> str | None:
-        """The qualified name ``expr`` refers to, through the imports in scope where it is."""
-        chain = _chain(expr)
-        if chain is None:
-            return None
-        head, rest = chain[0], chain[1:]
-        function = self.enclosing_function(expr)
-        while function is not None:
-            if head in self.imports.get(function, {}):
-                return ".".join([self.imports[function][head], *rest])
-            function = self.enclosing_function(function)
-        if head in self.imports.get(None, {}):
-            return ".".join([self.imports[None][head], *rest])
-        if head in self.module_level_names:
-            return ".".join([self.name, head, *rest])
-        return None
-
-    def module_import(self, name: str) -> str | None:
-        """What ``from <this module> import name`` gets, when it is a module-level import."""
-        return self.imports.get(None, {}).get(name)
-
-    def enclosing_function(self, node: ast.AST) -> Function | None:
-        current = self.parents.get(node)
-        while current is not None:
-            if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                return current
-            current = self.parents.get(current)
-        return None
-
-    def where(self, node: ast.expr | ast.stmt) -> str:
-        return f"{self.name}:{node.lineno}"
 
 
 @dataclass
@@ -281,72 +165,14 @@ class SendSite:
     maybe: frozenset[str] = field(default_factory=frozenset)
 
 
-class PackageSource:
+class PackageSource(SourceTree):
     """The ``.py`` files of one installed top-level package (test directories skipped)."""
 
     def __init__(self, root: Path) -> None:
-        self.modules: dict[str, SourceModule] = {}
-        for path in sorted(root.rglob("*.py")):
-            relative = path.relative_to(root.parent).with_suffix("")
-            parts = list(relative.parts)
-            if SKIPPED_DIRS & set(parts[:-1]) or parts[-1].startswith("test_"):
-                continue
-            is_package = parts[-1] == "__init__"
-            if is_package:
-                parts = parts[:-1]
-            name = ".".join(parts)
-            self.modules[name] = SourceModule(name, path, path.read_text("utf-8"), is_package)
-
-    def containing(self, *words: str) -> Iterator[SourceModule]:
-        for module in self.modules.values():
-            if any(word in module.text for word in words):
-                yield module
-
-    @cached_property
-    def signal_definitions(self) -> dict[str, str]:
-        """Qualified name -> "Signal" or "ModelSignal", for module-level assignments."""
-        found: dict[str, str] = {}
-        for module in self.containing("Signal("):
-            for node in module.tree.body:
-                if isinstance(node, ast.Assign):
-                    targets, value = node.targets, node.value
-                elif isinstance(node, ast.AnnAssign) and node.value is not None:
-                    targets, value = [node.target], node.value
-                else:
-                    continue
-                factory = _signal_factory(value)
-                if factory is None:
-                    continue
-                for target in targets:
-                    assert isinstance(target, ast.Name), ast.dump(target)
-                    found[f"{module.name}.{target.id}"] = factory
-        return found
-
-    def canonical(self, qualified: str, depth: int = 0) -> str:
-        """Follow imports until reaching the module that defines the name."""
-        if qualified in self.signal_definitions or depth > 20:
-            return qualified
-        parts = qualified.split(".")
-        for cut in range(len(parts) - 1, 0, -1):
-            module_name = ".".join(parts[:cut])
-            if module_name not in self.modules:
-                continue
-            rest = parts[cut:]
-            if len(rest) > 1 and ".".join(parts[: cut + 1]) in self.modules:
-                continue  # a submodule: look there
-            target = self.modules[module_name].module_import(rest[0])
-            if target is None:
-                return qualified
-            return self.canonical(".".join([target, *rest[1:]]), depth + 1)
-        return qualified
-
-    def calls_to(self, qualified_function: str) -> Iterator[tuple[SourceModule, ast.Call]]:
-        for module in self.containing(qualified_function.rpartition(".")[2]):
-            for node in ast.walk(module.tree):
-                if isinstance(node, ast.Call):
-                    target = module.qualify(node.func)
-                    if target is not None and self.canonical(target) == qualified_function:
-                        yield module, node
+        super().__init__(
+            root,
+            lambda parts: bool(SKIPPED_DIRS & set(parts[:-1])) or parts[-1].startswith("test_"),
+        )
 
     @cached_property
     def send_sites(self) -> dict[str, list[SendSite]]:
