@@ -4,19 +4,28 @@ LibCST's parser is the dominant cost of a cold run, and a module that passes the
 prefilter usually holds one ``connect()`` or ``@receiver`` among hundreds of statements
 (a test module with one signal test, a model module that sends one signal). Python's own
 parser is an order of magnitude faster and knows where every statement starts and ends,
-so such a module is cut down before LibCST sees it: the top-level statements, and the
-statements of top-level class bodies, that hold nothing the collector records are
-left out. Kept lines are kept whole, so a position in the cut text needs only its line
-number translated back. A statement is kept when
+so such a module is cut down before LibCST sees it: the statements that hold nothing the
+collector records are left out, at the top level, in the bodies of top-level classes and
+in the bodies of defs there. Kept lines are kept whole, so a position in the cut text
+needs only its line number translated back. A statement is kept when
 
 - its text shows something the collector looks at: an import statement, ``connect`` or
   ``disconnect``, ``receiver``, ``.send``, ``Signal``, ``ManyToManyField``, a class with
   a ``...Config`` base, an assignment to ``INSTALLED_APPS`` or ``default_app_config``, a
   dynamic import, an attribute of a module whose name the catalogue knows (``signals.``,
   ``dispatch.``...), or the alias an import gives to ``receiver`` or to such a module; or
-- it binds a name that a kept statement mentions, so that name resolution sees every
-  binding it would have seen in the whole module: the ``def`` that is connected, the
-  class used as a sender, the assignment that shadows an import.
+- it binds a name that a kept statement of its scope mentions, so that name resolution
+  sees every binding it would have seen in the whole module: the ``def`` that is
+  connected, the class used as a sender, the assignment that shadows an import, the
+  local a ``send()`` passes. A def's body binds locals, which only its own kept
+  statements can mention (unless it declares them ``global``); a class body binds what
+  its own statements look up and the methods a ``connect()`` names as attributes; or
+- it mentions a def of its function's body that is connected there (whether the closure
+  escapes depends on every mention of its name).
+
+A def kept for its name, or with a seed in its header, is kept whole: it may be a
+receiver, whose parameters and body the rules read. A def kept for statements of its
+body keeps those and its header.
 
 ``apps`` modules (every class there may be an AppConfig) are parsed whole, as is anything
 Python's parser rejects. Tests compare the facts of the cut and of the whole module for
@@ -26,8 +35,9 @@ every file of the fixtures and of Django's own source.
 from __future__ import annotations
 
 import ast
+import keyword
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass, field
 
 from signallint import catalogue
@@ -64,7 +74,15 @@ _ALIASED_WATCHED = frozenset({"receiver", *_MODULE_SUFFIXES})
 _WORD = re.compile(r"\w+")
 # Names a statement may look up: words not after a dot (``self.x`` looks up ``self``).
 _FREE_WORD = re.compile(r"(?<![\w.])\w+")
+# Words that are never a name a statement binds.
+_KEYWORDS = frozenset(keyword.kwlist)
+_DEF_NAME = re.compile(r"\bdef[\s\\]+(\w+)")
 _CONNECT = re.compile(r"(?<!\w)(?:dis)?connect\b")
+# ``connect`` and its arguments, with parentheses nested up to twice (deeper: no group).
+_CONNECT_CALL = re.compile(
+    r"(?<!\w)(?:dis)?connect\b[\s\\]*\((?:((?:[^()]|\((?:[^()]|\([^()]*\))*\))*)\))?"
+)
+_COMMENT = re.compile(r"^([^'\"#\r\n]*)#[^\r\n]*", re.MULTILINE)
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 # Cutting a module that keeps most of its lines saves less than the cut costs.
 _WORTH_IT = 0.7
@@ -77,14 +95,27 @@ class _Unit:
     first: int
     last: int
     nodes: list[ast.stmt]
-    # The last line of the whole statement (past ``last`` for a class header).
+    # The last line of the whole statement (past ``last`` for a header).
     end: int = 0
-    # For the header of a class whose body is cut: the units of its body.
+    # For the header of a class or def whose body is cut: the units of its body.
     body: list[_Unit] = field(default_factory=list)
     kept: bool = False
+    # For the header of a def: its name, whether its body is kept whole, the names of
+    # the defs inside it, the names its kept statements mention, and whether its body
+    # declares ``global`` names (which its statements then bind at module level).
+    function: str | None = None
+    whole: bool = False
+    inner_defs: frozenset[str] = frozenset()
+    local_words: set[str] = field(default_factory=set)
+    declares_global: bool = False
+    # For a statement of a cut def's body: that def's header.
+    owner: _Unit | None = None
 
     def text(self, lines: list[str]) -> str:
         return "".join(lines[self.first - 1 : self.last])
+
+    def settled(self) -> bool:
+        return self.kept and (self.function is None or self.whole)
 
 
 @dataclass(frozen=True)
@@ -110,15 +141,12 @@ def cut(text: str, path: str = "", module_name: str | None = None) -> Cut:
     if stem == "apps.py" or (module_name or "").endswith(".apps"):
         units = _units(tree.body)
         return Cut(text, _statement_lines(units, len(lines)))
-    units = [_split_class(unit, lines) for unit in _units(tree.body)]
+    units = [_split(unit, lines) for unit in _units(tree.body)]
     every = list(_flatten(units))
     alias = _words_pattern(_aliases(unit.text(lines) for unit in every if not unit.body))
-    words: set[str] = set()
-    for unit in every:
-        unit_text = unit.text(lines)
-        if _seeded(unit_text) or (alias is not None and alias.search(unit_text)):
-            _keep(unit, unit_text, words)
-    _keep_bound(every, words, lines)
+    mentions = _Mentions()
+    _keep_seeded(units, lines, alias, mentions)
+    _keep_bound(every, mentions, lines)
     kept_lines = sum(unit.last - unit.first + 1 for unit in every if unit.kept)
     if kept_lines > _WORTH_IT * len(lines):
         return Cut(text, _statement_lines(_units(tree.body), len(lines)))
@@ -137,8 +165,36 @@ def cut(text: str, path: str = "", module_name: str | None = None) -> Cut:
     return Cut("".join(out), _statement_lines(compact, len(out)), tuple(line_map))
 
 
+def _keep_seeded(
+    units: list[_Unit], lines: list[str], alias: re.Pattern[str] | None, mentions: _Mentions
+) -> None:
+    """Keep the units whose text holds a seed, looking inside a header's body only when
+    the whole statement holds one."""
+
+    def seeded(text: str) -> bool:
+        return _seeded(text) or (alias is not None and alias.search(text) is not None)
+
+    for unit in units:
+        if unit.kept:
+            continue
+        if not unit.body:
+            if seeded(unit.text(lines)):
+                _keep(unit, lines, mentions, whole=True)
+            continue
+        whole_text = "".join(lines[unit.first - 1 : unit.end])
+        if not _may_be_seeded(whole_text) and (alias is None or not alias.search(whole_text)):
+            continue
+        if seeded(unit.text(lines)):
+            _keep(unit, lines, mentions, whole=True)
+        _keep_seeded(unit.body, lines, alias, mentions)
+
+
+def _may_be_seeded(text: str) -> bool:
+    return any(literal in text for literal in _SEED_LITERALS)
+
+
 def _seeded(text: str) -> bool:
-    return any(literal in text for literal in _SEED_LITERALS) and _SEED.search(text) is not None
+    return _may_be_seeded(text) and _SEED.search(text) is not None
 
 
 def _statement_lines(units: list[_Unit], line_count: int) -> tuple[tuple[int, int], ...]:
@@ -147,7 +203,7 @@ def _statement_lines(units: list[_Unit], line_count: int) -> tuple[tuple[int, in
     return tuple((end + 1, start - 1) for end, start in zip(ends, starts, strict=True))
 
 
-def _words_pattern(words: set[str]) -> re.Pattern[str] | None:
+def _words_pattern(words: Set[str]) -> re.Pattern[str] | None:
     if not words:
         return None
     return re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(words))) + r")\b")
@@ -167,19 +223,40 @@ def _units(body: list[ast.stmt]) -> list[_Unit]:
     return units
 
 
-def _split_class(unit: _Unit, lines: list[str]) -> _Unit:
-    """A lone class whose body starts on a line of its own becomes a header unit with
-    the units of its body; a class that may be an AppConfig stays whole."""
-    if len(unit.nodes) != 1 or not isinstance(unit.nodes[0], ast.ClassDef):
+def _split(unit: _Unit, lines: list[str]) -> _Unit:
+    """A lone class or def whose body starts on a line of its own becomes a header unit
+    with the units of its body (a class's defs are split in turn); a class that may be
+    an AppConfig stays whole."""
+    if len(unit.nodes) != 1 or not isinstance(
+        unit.nodes[0], (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    ):
         return unit
     node = unit.nodes[0]
     body_start = min(
         [node.body[0].lineno, *(d.lineno for d in getattr(node.body[0], "decorator_list", ()))]
     )
     header = _Unit(unit.first, body_start - 1, unit.nodes, end=unit.end)
-    if header.last < header.first or "Config" in header.text(lines):
+    if header.last < header.first:
         return unit
-    header.body = _units(node.body)
+    if isinstance(node, ast.ClassDef):
+        if "Config" in header.text(lines):
+            return unit
+        header.body = [_split(inner, lines) for inner in _units(node.body)]
+        for inner in header.body:
+            inner.owner = header
+        header.declares_global = "global" in "".join(lines[header.last : header.end])
+    else:
+        body_text = "".join(lines[header.last : header.end])
+        if not _may_be_seeded(body_text):
+            # No statement of its body can be kept on its own: its names are local
+            # (``global`` aside), mentioned by nothing kept there.
+            return unit
+        header.function = node.name
+        header.body = _units(node.body)
+        for inner in header.body:
+            inner.owner = header
+        header.inner_defs = frozenset(_DEF_NAME.findall(body_text))
+        header.declares_global = "global" in body_text
     if header.body[0].first <= header.last:
         return unit
     return header
@@ -188,7 +265,7 @@ def _split_class(unit: _Unit, lines: list[str]) -> _Unit:
 def _flatten(units: list[_Unit]) -> Iterator[_Unit]:
     for unit in units:
         yield unit
-        yield from unit.body
+        yield from _flatten(unit.body)
 
 
 def _aliases(texts: Iterable[str]) -> set[str]:
@@ -202,26 +279,114 @@ def _aliases(texts: Iterable[str]) -> set[str]:
     return found
 
 
-def _keep(unit: _Unit, text: str, words: set[str]) -> None:
-    """Keep ``unit`` and remember the names it may look up. Where a receiver is
-    connected, ``self.on_save`` needs the method ``on_save``: every word counts there."""
+@dataclass
+class _Mentions:
+    """What the kept statements mention: names they may look up (words not after a
+    dot), and every word of the arguments of a ``connect()`` (``self.on_save`` needs
+    the method ``on_save`` of a class body)."""
+
+    names: set[str] = field(default_factory=set)
+    attributes: set[str] = field(default_factory=set)
+
+
+def _keep(unit: _Unit, lines: list[str], mentions: _Mentions, *, whole: bool) -> None:
+    """Keep ``unit`` and remember what it mentions.
+
+    A def is kept ``whole`` when it holds a seed in its header or something mentions its
+    name (it may be a receiver: its parameters and body matter); a def kept only for
+    statements of its body keeps those, and its header, which does not mention itself.
+    """
     unit.kept = True
-    words.update((_WORD if _CONNECT.search(text) else _FREE_WORD).findall(text))
+    if unit.function is not None and whole:
+        unit.whole = True
+        for inner in unit.body:
+            if not inner.kept:
+                _keep(inner, lines, mentions, whole=True)
+    text = unit.text(lines)
+    if unit.function is not None and not whole:
+        text = re.sub(rf"\bdef[\s\\]+{unit.function}\b", "def", text, count=1)
+    if "#" in text:
+        # Comments mention nothing (not after a quote: the ``#`` may be in a string).
+        text = _COMMENT.sub(r"\1", text)
+    names = _FREE_WORD.findall(text)
+    if "connect" in text:
+        for match in _CONNECT_CALL.finditer(text):
+            arguments = match.group(1)
+            # Nested too deeply to tell where the arguments end: every word.
+            attributes = _WORD.findall(text if arguments is None else arguments)
+            names.extend(attributes)
+            mentions.attributes.update(attributes)
+    mentions.names.update(names)
+    if unit.owner is not None:
+        unit.owner.local_words.update(names)
 
 
-def _keep_bound(units: list[_Unit], words: set[str], lines: list[str]) -> None:
-    """Keep every unit that binds a name a kept unit mentions, until nothing changes;
-    a class header is kept with any statement of its body."""
-    bound = {id(unit): _bound_names(unit, lines) for unit in units if not unit.kept}
+def _keep_bound(units: list[_Unit], mentions: _Mentions, lines: list[str]) -> None:
+    """Keep every unit that binds a name a kept unit of its scope mentions, until nothing
+    changes; a header is kept with any statement of its body."""
+    # What a unit binds, computed once some name it spells is mentioned: walking the
+    # syntax tree is the costly part of the cut.
+    spelled: dict[int, set[str]] = {}
+    bound: dict[int, set[str]] = {}
+
+    def binds_mentioned(unit: _Unit) -> bool:
+        visible = [words for words in _visible_words(unit, mentions) if words]
+        if not visible:
+            return False
+        key = id(unit)
+        if key not in spelled:
+            spelled[key] = set(_WORD.findall(unit.text(lines))) - _KEYWORDS
+        if all(spelled[key].isdisjoint(words) for words in visible):
+            return False
+        if key not in bound:
+            bound[key] = _bound_names(unit, lines)
+        return not all(bound[key].isdisjoint(words) for words in visible)
+
     changed = True
     while changed:
         changed = False
         for unit in units:
-            if unit.kept:
+            if unit.settled():
                 continue
-            if bound[id(unit)] & words or (unit.body and any(u.kept for u in unit.body)):
-                _keep(unit, unit.text(lines), words)
+            if binds_mentioned(unit):
+                _keep(unit, lines, mentions, whole=True)
                 changed = True
+            elif not unit.kept and unit.body and any(u.kept for u in unit.body):
+                _keep(unit, lines, mentions, whole=False)
+                changed = True
+            if unit.kept and not unit.whole and unit.inner_defs & unit.local_words:
+                names = unit.inner_defs & unit.local_words
+                changed |= _keep_mentions(unit, names, lines, mentions)
+
+
+def _visible_words(unit: _Unit, mentions: _Mentions) -> tuple[set[str], ...]:
+    """The mentions a binding by ``unit`` may matter to. A statement of a cut def's body
+    binds locals, which only the kept statements of that def can mention; one of a class
+    body binds what the class body's kept statements look up, and attributes of the
+    class (its methods, connected as ``self.on_save``)."""
+    owner = unit.owner
+    if owner is None:
+        return (mentions.names,)
+    scope: tuple[set[str], ...]
+    if owner.function is not None:
+        scope = (owner.local_words,)
+    else:
+        scope = (owner.local_words, mentions.attributes)
+    return (*scope, mentions.names) if owner.declares_global else scope
+
+
+def _keep_mentions(unit: _Unit, names: Set[str], lines: list[str], mentions: _Mentions) -> bool:
+    """Keep the statements of a def's body that mention a def of its own that a kept
+    statement names: whether a connected closure escapes its function (is returned or
+    stored, and so outlives the call) depends on every mention of its name."""
+    pattern = _words_pattern(names)
+    assert pattern is not None
+    changed = False
+    for inner in unit.body:
+        if not inner.kept and pattern.search(inner.text(lines)):
+            _keep(inner, lines, mentions, whole=True)
+            changed = True
+    return changed
 
 
 def _bound_names(unit: _Unit, lines: list[str]) -> set[str]:
@@ -267,20 +432,23 @@ def _render(units: list[_Unit], lines: list[str]) -> tuple[list[str], list[int]]
     out = list(lines)
     dropped = [False] * len(lines)
     for unit in units:
-        if not unit.kept:
-            _drop(dropped, unit.first, unit.end)
-        elif unit.body:
-            for inner in unit.body:
-                if not inner.kept:
-                    _drop(dropped, inner.first, inner.last)
-            if not any(inner.kept for inner in unit.body):
-                # A class body cannot be empty: a ``pass`` where it began.
-                start = lines[unit.body[0].first - 1]
-                indent = start[: len(start) - len(start.lstrip(" \t\f"))]
-                out[unit.body[0].first - 1] = indent + "pass" + _ending(start)
-                dropped[unit.body[0].first - 1] = False
+        _render_unit(unit, lines, out, dropped)
     kept = [index for index in range(len(lines)) if not dropped[index]]
     return [out[index] for index in kept], [index + 1 for index in kept]
+
+
+def _render_unit(unit: _Unit, lines: list[str], out: list[str], dropped: list[bool]) -> None:
+    if not unit.kept:
+        _drop(dropped, unit.first, unit.end)
+        return
+    for inner in unit.body:
+        _render_unit(inner, lines, out, dropped)
+    if unit.body and not any(inner.kept for inner in unit.body):
+        # A class body cannot be empty: a ``pass`` where it began.
+        start = lines[unit.body[0].first - 1]
+        indent = start[: len(start) - len(start.lstrip(" \t\f"))]
+        out[unit.body[0].first - 1] = indent + "pass" + _ending(start)
+        dropped[unit.body[0].first - 1] = False
 
 
 def _drop(dropped: list[bool], first: int, last: int) -> None:

@@ -143,6 +143,47 @@ NEEDED = {
         {filler}
         handler = hooks.post_sav  # needed
     """,
+    "a local that a send in a function passes": """
+        from shop.signals import order_placed
+
+        def place(order):
+            {filler}
+            extra = {"order": order}  # needed
+            {filler}
+            order_placed.send(sender=None, **extra)
+    """,
+    "the return of a closure that is connected (it escapes)": """
+        from django.db.models.signals import post_save
+
+        def make_handler():
+            def handle(sender, **kwargs):
+                pass
+
+            post_save.connect(handle)
+            {filler}
+            return handle  # needed
+    """,
+    "a signal rebound through global in a function that is cut": """
+        from django.db.models.signals import post_save
+
+        def reset():
+            global post_save
+            from shop import hooks
+            {filler}
+            post_save = hooks.make()  # needed
+
+        post_save.connect(handler)
+    """,
+    "a method a connect names as an attribute": """
+        from django.db.models.signals import post_save
+
+        class Handlers:
+            {filler}
+            def on_save(self, sender):  # needed
+                pass
+
+        post_save.connect(Handlers().on_save)
+    """,
     "a class attribute signal": """
         from django.dispatch import Signal
 
@@ -175,6 +216,28 @@ def test_statements_a_fact_depends_on_are_kept(name: str) -> None:
     kept = kept_lines(text)
     assert line_of(text, "# needed") in kept
     assert line_of(text, "unrelated_3") not in kept, "the filler is cut"
+
+
+def test_a_def_whose_body_holds_a_seed_keeps_only_what_that_needs() -> None:
+    text = render(
+        """
+        from django.db.models.signals import post_save
+
+        class Client:
+            def request(self, **kwargs):  # a method, not the local below
+                return kwargs
+
+        def view(request):
+            {filler}
+            post_save.send(sender=None, request=request)
+    """
+    )
+    assert_same_facts(text)
+    kept = kept_lines(text)
+    assert line_of(text, "def view") in kept
+    assert line_of(text, "post_save.send") in kept
+    assert line_of(text, "unrelated_3") not in kept
+    assert line_of(text, "def request") not in kept
 
 
 def test_a_cut_keeps_lines_whole_and_knows_where_they_were() -> None:
