@@ -358,9 +358,9 @@ def _analyse_items(
     try:
         work.run(
             [
-                (item, item.relevant or id(item) in guessed)
+                (item, item.relevant or item in guessed)
                 for item in pending
-                if item.analysis is None or (id(item) in guessed and not item.parsed)
+                if item.analysis is None or (item in guessed and not item.parsed)
             ]
         )
         second = _settle_second_round(pending, guessed, screen)
@@ -386,10 +386,45 @@ def _look_up(pending: Sequence[_Item], cache: FactsCache) -> None:
                 _use_known(item, known, parsed=item.relevant)
 
 
-def _guess_second_round(pending: Sequence[_Item], screen: Prefilter) -> set[int]:
-    """The files (by ``id``) the second round will likely parse, guessed from the first
-    round's text so that both rounds are parsed together (see ``_settle_second_round``).
-    With everything cached there is nothing to start early: no guess."""
+@dataclass
+class _SecondRound:
+    """Which files (by ``id``) use a signal of ``signals``, and which declare a model of
+    ``senders``: the second pass's answer for that demand, kept so that the settled
+    second round asks again only about a demand the guess did not foresee."""
+
+    signals: frozenset[str] = frozenset()
+    senders: frozenset[str] = frozenset()
+    using: set[int] = field(default_factory=set)
+    declaring: set[int] = field(default_factory=set)
+
+    @classmethod
+    def of(
+        cls,
+        pending: Sequence[_Item],
+        screen: Prefilter,
+        signals: frozenset[str],
+        senders: frozenset[str],
+        known: _SecondRound | None = None,
+    ) -> _SecondRound:
+        unscreened = [item for item in pending if not item.relevant]
+        if known is not None and known.signals == signals:
+            using = known.using
+        else:
+            using = {id(i) for i in unscreened if screen.uses_project_signal(i.data, signals)}
+        if known is not None and known.senders == senders:
+            declaring = known.declaring
+        else:
+            declaring = {id(i) for i in unscreened if screen.declares_m2m_sender(i.data, senders)}
+        return cls(signals, senders, using, declaring)
+
+    def __contains__(self, item: _Item) -> bool:
+        return id(item) in self.using or id(item) in self.declaring
+
+
+def _guess_second_round(pending: Sequence[_Item], screen: Prefilter) -> _SecondRound:
+    """The files the second round will likely parse, guessed from the first round's text
+    so that both rounds are parsed together (see ``_settle_second_round``). With
+    everything cached there is nothing to start early: no guess."""
     signals: set[str] = set()
     senders: set[str] = set()
     if any(item.cached is None for item in pending):
@@ -398,20 +433,15 @@ def _guess_second_round(pending: Sequence[_Item], screen: Prefilter) -> set[int]
                 defined, used = screen.demand_hint(item.data)
                 signals |= defined
                 senders |= used
-    guessed = {
-        id(item)
-        for item in pending
-        if not item.relevant
-        and screen.second_pass(item.data, frozenset(signals), frozenset(senders))
-    }
+    guessed = _SecondRound.of(pending, screen, frozenset(signals), frozenset(senders))
     for item in pending:
-        if id(item) in guessed and item.cached is not None and item.cached.parsed is not None:
+        if item in guessed and item.cached is not None and item.cached.parsed is not None:
             _use_known(item, item.cached.parsed, parsed=True)
     return guessed
 
 
 def _settle_second_round(
-    pending: Sequence[_Item], guessed: set[int], screen: Prefilter
+    pending: Sequence[_Item], guessed: _SecondRound, screen: Prefilter
 ) -> list[_Item]:
     """The second round proper, from what the parsed first round defines: files parsed
     on a wrong guess go back to their unparsed facts; the files it wants are returned
@@ -419,14 +449,10 @@ def _settle_second_round(
     project_signals, m2m_senders = _demand(
         item.analysis for item in pending if item.relevant and item.analysis
     )
-    second = [
-        item
-        for item in pending
-        if not item.relevant and screen.second_pass(item.data, project_signals, m2m_senders)
-    ]
-    wanted = {id(item) for item in second}
+    wanted = _SecondRound.of(pending, screen, project_signals, m2m_senders, known=guessed)
+    second = [item for item in pending if item in wanted]
     for item in pending:
-        if id(item) in guessed and id(item) not in wanted:
+        if item in guessed and item not in wanted:
             assert item.analysis is not None
             item.spare = item.analysis.facts  # still its facts, for the cache
             known = item.cached.unparsed if item.cached is not None else None

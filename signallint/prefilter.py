@@ -138,14 +138,20 @@ class Prefilter:
     ) -> bool:
         """For a file the first pass rejected: does it use a signal the project defines,
         or declare a model that some ``m2m_changed`` receiver uses as its sender?"""
+        return self.uses_project_signal(data, project_signals) or self.declares_m2m_sender(
+            data, m2m_senders
+        )
+
+    def uses_project_signal(self, data: bytes, project_signals: frozenset[str]) -> bool:
         if project_signals and _uses_or_sends(data):
             pattern = self._alternation(project_signals)
-            if pattern is not None and pattern.search(data):
-                return True
+            return pattern is not None and pattern.search(data) is not None
+        return False
+
+    def declares_m2m_sender(self, data: bytes, m2m_senders: frozenset[str]) -> bool:
         if m2m_senders and b"ManyToManyField" in data:
             pattern = self._alternation(m2m_senders)
-            if pattern is not None and pattern.search(data):
-                return True
+            return pattern is not None and pattern.search(data) is not None
         return False
 
     @staticmethod
