@@ -17,7 +17,7 @@ import re
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any, cast
 
 from signallint import sources
 from signallint.cache import Entry, FactsCache, digest_of
@@ -29,9 +29,6 @@ from signallint.prefilter import Prefilter
 from signallint.rules import Rule, Scope, all_rules, name_of
 from signallint.settings import Settings, rule_enabled
 from signallint.suppression import NoqaLines, ignored_by_path, is_suppressed
-
-if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
 
 
 @dataclass
@@ -525,8 +522,7 @@ class _Work:
         self.jobs = jobs
         self.report = progress or (lambda done, total: None)
         self._index = {id(item): index for index, item in enumerate(items)}
-        self._pool: ProcessPoolExecutor | None = None
-        self._forked = False
+        self._workers: _ForkedWorkers | _SpawnedWorkers | None = None
 
     def run(self, tasks: Sequence[tuple[_Item, bool]]) -> None:
         """Analyse each item, parsing it when its flag says so."""
@@ -534,7 +530,7 @@ class _Work:
             len(item.data) if parse else len(item.data) // SCAN_COST_DIVISOR * item.project
             for item, parse in tasks
         )
-        worth_it = cost >= PARALLEL_THRESHOLD_BYTES or self._pool is not None
+        worth_it = cost >= PARALLEL_THRESHOLD_BYTES or self._workers is not None
         if self.jobs > 1 and len(tasks) > 1 and worth_it:
             analyses = self._in_workers(tasks)
         else:
@@ -547,8 +543,8 @@ class _Work:
             item.parsed = parse
 
     def _in_workers(self, tasks: Sequence[tuple[_Item, bool]]) -> list[Analysis]:
-        pool = self.start()
-        assert pool is not None
+        workers = self.start()
+        assert workers is not None
         # Big files to parse first, each on its own, so that no worker is left with a
         # large one at the end; files only scanned in batches, to fill the gaps.
         order = sorted(range(len(tasks)), key=lambda i: (not tasks[i][1], -len(tasks[i][0].data)))
@@ -557,7 +553,7 @@ class _Work:
             if tasks[position][1] or not batches or len(batches[-1]) == _SCAN_BATCH:
                 batches.append([])
             batches[-1].append(position)
-        if self._forked:
+        if isinstance(workers, _ForkedWorkers):
             references: list[list[tuple[int | _Item, bool]]] = [
                 [(self._index[id(tasks[p][0])], tasks[p][1]) for p in batch] for batch in batches
             ]
@@ -565,42 +561,186 @@ class _Work:
             references = [[(tasks[p][0], tasks[p][1]) for p in batch] for batch in batches]
         analyses: list[Analysis | None] = [None] * len(tasks)
         done = 0
-        for batch, results in zip(batches, pool.map(_run_batch, references), strict=True):
-            for position, analysis in zip(batch, results, strict=True):
+        for number, results in workers.run(references):
+            for position, analysis in zip(batches[number], results, strict=True):
                 analyses[position] = analysis
-            done += len(batch)
+            done += len(batches[number])
             self.report(done, len(tasks))
         return [analysis for analysis in analyses if analysis is not None]
 
-    def start(self) -> ProcessPoolExecutor | None:
+    def start(self) -> _ForkedWorkers | _SpawnedWorkers | None:
         """Start the workers (when there may be more than one), now rather than later."""
         if self.jobs < 2:
             return None
-        if self._pool is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            global _SHARED_ITEMS
-            self._forked = "fork" in multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if self._forked else None)
-            if self._forked:
+        if self._workers is None:
+            if _can_fork():
+                global _SHARED_ITEMS
                 _SHARED_ITEMS = self.items
                 # Keep the workers' collector from touching what they inherit: every
                 # object it visits is a page copied from the parent.
                 gc.freeze()
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.jobs, mp_context=context, initializer=_prepare_worker
-            )
-            self._pool.submit(int)  # forks them all: from now on they get ready
-        return self._pool
+                self._workers = _ForkedWorkers(self.jobs)
+            else:
+                self._workers = _SpawnedWorkers(self.jobs)
+        return self._workers
 
     def close(self) -> None:
         global _SHARED_ITEMS
+        if self._workers is not None:
+            forked = isinstance(self._workers, _ForkedWorkers)
+            self._workers.close()
+            self._workers = None
+            if forked:
+                gc.unfreeze()
+        _SHARED_ITEMS = ()
+
+
+Batch = Sequence[tuple["int | _Item", bool]]
+
+
+class _ForkedWorkers:
+    """Worker processes that inherit this one's memory: the files' bytes (a task names a
+    file by its index) and LibCST. Importing LibCST costs as much as parsing a dozen
+    files, so it is imported once: the first worker imports it, then forks the others.
+
+    Each worker has a connection of its own and gets a batch whenever it is idle. A
+    worker that dies, or a batch that fails in a worker, is analysed here instead, where
+    an error surfaces as it would without workers."""
+
+    def __init__(self, jobs: int):
+        from multiprocessing import Pipe
+
+        pairs = [Pipe() for _ in range(jobs)]
+        self._pid = os.fork()
+        if self._pid == 0:
+            code = 1
+            try:
+                for ours, _ in pairs:
+                    ours.close()
+                _serve_and_fork([theirs for _, theirs in pairs])
+                code = 0
+            finally:
+                os._exit(code)
+        for _, theirs in pairs:
+            theirs.close()
+        self._connections = [ours for ours, _ in pairs]
+
+    def run(self, batches: Sequence[Batch]) -> Iterator[tuple[int, list[Analysis]]]:
+        """``(number, analyses)`` for each batch, in the order they are done."""
+        from multiprocessing.connection import wait
+
+        waiting = list(range(len(batches)))
+        waiting.reverse()
+        busy: dict[Any, int] = {}
+        idle = list(self._connections)
+        while waiting or busy:
+            while waiting and idle:
+                connection, number = idle.pop(), waiting.pop()
+                try:
+                    connection.send(batches[number])
+                except OSError:
+                    self._lost(connection)
+                    yield number, _run_batch(batches[number])
+                    continue
+                busy[connection] = number
+            if not busy:
+                # No worker left: the rest is done here.
+                while waiting:
+                    number = waiting.pop()
+                    yield number, _run_batch(batches[number])
+                break
+            for ready in wait(list(busy)):
+                connection = cast(Any, ready)
+                number = busy.pop(connection)
+                try:
+                    results = connection.recv()
+                except (EOFError, OSError):
+                    self._lost(connection)
+                    results = None
+                else:
+                    idle.append(connection)
+                yield number, results if results is not None else _run_batch(batches[number])
+
+    def _lost(self, connection: Any) -> None:
+        self._connections.remove(connection)
+        connection.close()
+
+    def close(self) -> None:
+        for connection in self._connections:
+            with contextlib.suppress(OSError):
+                connection.send(None)
+            connection.close()
+        self._connections = []
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self._pid, 0)
+
+
+def _serve_and_fork(connections: list[Any]) -> None:
+    """In the first worker: import LibCST, fork a worker for each other connection, serve
+    the first one, then wait for the workers it forked."""
+    _prepare_worker()
+    children = []
+    for index, connection in enumerate(connections[1:], start=1):
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                for other, unused in enumerate(connections):
+                    if other != index:
+                        unused.close()
+                _serve(connection)
+                code = 0
+            finally:
+                os._exit(code)
+        children.append(pid)
+        connection.close()
+    _serve(connections[0])
+    for pid in children:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+
+
+def _serve(connection: Any) -> None:
+    while True:
+        try:
+            batch = connection.recv()
+        except (EOFError, OSError):
+            return
+        if batch is None:
+            return
+        try:
+            results: list[Analysis] | None = _run_batch(batch)
+        except Exception:
+            results = None  # the parent analyses it again, and says what went wrong
+        connection.send(results)
+
+
+def _can_fork() -> bool:
+    return hasattr(os, "fork")
+
+
+class _SpawnedWorkers:
+    """Where processes cannot fork: a pool of fresh interpreters, sent each file's bytes."""
+
+    def __init__(self, jobs: int):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_prepare_worker,
+        )
+        self._pool.submit(int)  # starts them: from now on they get ready
+
+    def run(self, batches: Sequence[Batch]) -> Iterator[tuple[int, list[Analysis]]]:
+        assert self._pool is not None
+        yield from enumerate(self._pool.map(_run_batch, batches))
+
+    def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None
-            gc.unfreeze()
-        _SHARED_ITEMS = ()
 
 
 _SCAN_BATCH = 64
@@ -612,7 +752,7 @@ def _prepare_worker() -> None:
     import libcst  # noqa: F401  (a worker's first parse must not wait for it)
 
 
-def _run_batch(batch: Sequence[tuple[int | _Item, bool]]) -> list[Analysis]:
+def _run_batch(batch: Batch) -> list[Analysis]:
     return [
         _analyse_item(_SHARED_ITEMS[ref] if isinstance(ref, int) else ref, parse)
         for ref, parse in batch

@@ -128,6 +128,55 @@ def test_worker_processes_change_nothing(monkeypatch: pytest.MonkeyPatch, early:
     assert single  # the fixtures do report
 
 
+def test_spawned_workers_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where processes cannot fork, workers are fresh interpreters sent the bytes."""
+    paths = [str(FIXTURES / "rules")]
+    single = outputs(paths, Settings(jobs=1))
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD_BYTES", 0)
+    monkeypatch.setattr(engine, "_can_fork", lambda: False)
+    assert outputs(paths, Settings(jobs=2)) == single
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked workers only")
+@pytest.mark.parametrize("failure", ["worker dies", "batch raises"])
+def test_work_a_worker_cannot_do_is_done_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    """A worker that dies, or a batch that raises in a worker, is analysed by the main
+    process; the run's output does not change and no worker outlives it."""
+    paths = [str(FIXTURES / "rules"), str(ROOT / "examples")]
+    single = outputs(paths, Settings(jobs=1))
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD_BYTES", 0)
+    main = os.getpid()
+    pids = tmp_path / "pids"
+    analyse_item = engine._analyse_item
+
+    def failing(item: engine._Item, parse: bool) -> engine.Analysis:
+        if os.getpid() != main:
+            with pids.open("a") as file:
+                file.write(f"{os.getpid()}\n")
+            if parse and item.path.endswith("SIG001_receiver_missing_kwargs.py"):
+                if failure == "worker dies":
+                    os._exit(3)
+                raise RuntimeError("a bug in a worker")
+        return analyse_item(item, parse)
+
+    monkeypatch.setattr(engine, "_analyse_item", failing)
+    assert outputs(paths, Settings(jobs=2)) == single
+    workers = {int(pid) for pid in pids.read_text().split()}
+    assert len(workers) == 2, "both workers took tasks"
+    assert not [pid for pid in workers if running(pid)]
+
+
+def running(pid: int) -> bool:
+    """Whether a process runs (a zombie, dead and not yet reaped, does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
 def test_cache_cold_warm_and_corrupt_give_the_same_output(tmp_path: Path) -> None:
     paths = [str(FIXTURES / "rules"), str(ROOT / "examples")]
     cache = tmp_path / "cache"
