@@ -8,6 +8,7 @@ depends on other modules (where the signal is defined, what its ``send()`` calls
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import fnmatch
 import functools
@@ -624,18 +625,18 @@ class _ForkedWorkers:
         for _, theirs in pairs:
             theirs.close()
         self._connections = [ours for ours, _ in pairs]
+        self._warm = False
 
     def run(self, batches: Sequence[Batch]) -> Iterator[tuple[int, list[Analysis]]]:
         """``(number, analyses)`` for each batch, in the order they are done."""
         from multiprocessing.connection import wait
 
-        waiting = list(range(len(batches)))
-        waiting.reverse()
+        waiting = collections.deque(range(len(batches)))
         busy: dict[Any, int] = {}
         idle = list(self._connections)
         while waiting or busy:
             while waiting and idle:
-                connection, number = idle.pop(), waiting.pop()
+                connection, number = idle.pop(), waiting.popleft()
                 try:
                     connection.send(batches[number])
                 except OSError:
@@ -646,9 +647,18 @@ class _ForkedWorkers:
             if not busy:
                 # No worker left: the rest is done here.
                 while waiting:
-                    number = waiting.pop()
+                    number = waiting.popleft()
                     yield number, _run_batch(batches[number])
                 break
+            if (
+                waiting
+                and not any(parse for _, parse in batches[waiting[-1]])
+                and self._still_importing(busy)
+            ):
+                # Scan the last files here meanwhile (parsing here would import LibCST).
+                number = waiting.pop()
+                yield number, _run_batch(batches[number])
+                continue
             for ready in wait(list(busy)):
                 connection = cast(Any, ready)
                 number = busy.pop(connection)
@@ -660,6 +670,14 @@ class _ForkedWorkers:
                 else:
                     idle.append(connection)
                 yield number, results if results is not None else _run_batch(batches[number])
+
+    def _still_importing(self, busy: Mapping[Any, int]) -> bool:
+        """True until a worker first answers: until then, it is importing LibCST."""
+        from multiprocessing.connection import wait
+
+        if not self._warm and wait(list(busy), timeout=0):
+            self._warm = True
+        return not self._warm
 
     def _lost(self, connection: Any) -> None:
         self._connections.remove(connection)

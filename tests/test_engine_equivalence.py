@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -166,6 +167,28 @@ def test_work_a_worker_cannot_do_is_done_here(
     workers = {int(pid) for pid in pids.read_text().split()}
     assert len(workers) == 2, "both workers took tasks"
     assert not [pid for pid in workers if running(pid)]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked workers only")
+def test_files_are_scanned_here_while_the_workers_import(monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = [str(FIXTURES / "projects"), str(ROOT / "examples")]
+    single = outputs(paths, Settings(jobs=1))
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD_BYTES", 0)
+    prepare = engine._prepare_worker
+    monkeypatch.setattr(engine, "_prepare_worker", lambda: (time.sleep(1), prepare()))
+    main = os.getpid()
+    here: list[list[bool]] = []
+    run_batch = engine._run_batch
+
+    def recording(batch: engine.Batch) -> list[engine.Analysis]:
+        if os.getpid() == main:
+            here.append([parse for _, parse in batch])
+        return run_batch(batch)
+
+    monkeypatch.setattr(engine, "_run_batch", recording)
+    assert outputs(paths, Settings(jobs=2)) == single
+    assert here, "the main process scanned while the workers were slow to start"
+    assert not any(any(batch) for batch in here), "and parsed nothing"
 
 
 def running(pid: int) -> bool:
