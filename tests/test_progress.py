@@ -8,11 +8,25 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+RECEIVER_MODULE = """\
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+
+@receiver(post_save)
+def on_save(sender, **kwargs):
+""" + "".join(f"    value_{n} = kwargs.get('value_{n}', {n}) * {n}\n" for n in range(250))
+
+
+def slow_tree(root: Path) -> Path:
+    """Files that must be parsed whole (a receiver's body is all kept): seconds of
+    work on one core, so that the run outlasts the progress line's first silent second."""
+    for number in range(50):
+        (root / f"receivers_{number}.py").write_text(RECEIVER_MODULE)
+    return root
 
 
 def test_progress_on_a_terminal_and_cleared_at_the_end(tmp_path: Path) -> None:
-    django = pytest.importorskip("django")
     primary, secondary = pty.openpty()
     result = subprocess.run(
         [
@@ -23,7 +37,7 @@ def test_progress_on_a_terminal_and_cleared_at_the_end(tmp_path: Path) -> None:
             "-j",
             "1",
             "--exit-zero",
-            str(Path(django.__file__).parent),
+            str(slow_tree(tmp_path)),
         ],
         stdout=subprocess.PIPE,
         stderr=secondary,
