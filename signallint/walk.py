@@ -11,17 +11,13 @@ hold nothing a visitor of ours looks at.
 
 from __future__ import annotations
 
-import inspect
-import re
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import libcst as cst
 
-# LibCST's ``_visit_and_replace_children`` names each child field, in lexical order, as
-# the second argument of its ``visit_*`` helpers.
-_CHILD_FIELD = re.compile(r"\bvisit_[a-z_]+\(\s*self,\s*\"(\w+)\"")
 _SKIPPED: tuple[type[cst.CSTNode], ...] = (
     cst.BaseParenthesizableWhitespace,
     cst.TrailingWhitespace,
@@ -63,15 +59,22 @@ _FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
 
 
 def _child_fields(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
+    """The node type's child fields in lexical order. LibCST's
+    ``_visit_and_replace_children`` passes each child field's name, in that order, to its
+    ``visit_*`` helpers, so they are the string constants of its code that name fields,
+    in order of first use (a test checks them against its source for every node type)."""
     fields = _FIELDS.get(node_type)
     if fields is None:
-        try:
-            source = inspect.getsource(node_type._visit_and_replace_children)
-        except (OSError, TypeError):
-            source = ""
-        # A field can be named twice (branches for its alternative types): once is enough.
-        fields = tuple(dict.fromkeys(_CHILD_FIELD.findall(source)))
-        _FIELDS[node_type] = fields
+        names = set(getattr(node_type, "__dataclass_fields__", ()))
+        found: dict[str, None] = {}
+        codes = [node_type._visit_and_replace_children.__code__]
+        while codes:
+            for constant in codes.pop(0).co_consts:
+                if isinstance(constant, str) and constant in names:
+                    found.setdefault(constant)
+                elif isinstance(constant, types.CodeType):
+                    codes.append(constant)
+        fields = _FIELDS[node_type] = tuple(found)
     return fields
 
 

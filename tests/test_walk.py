@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
+import re
 from pathlib import Path
 
 import libcst as cst
 import pytest
 
+from signallint import walk as walk_module
 from signallint.walk import walk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,3 +91,26 @@ def assert_same_events(module: cst.Module) -> None:
     walk(module, by_walk)
     assert by_walk.events == by_libcst.events
     assert by_walk.events
+
+
+def node_types() -> list[type[cst.CSTNode]]:
+    found: list[type[cst.CSTNode]] = []
+    stack: list[type[cst.CSTNode]] = [cst.CSTNode]
+    while stack:
+        for subclass in stack.pop().__subclasses__():
+            if subclass not in found:
+                found.append(subclass)
+                stack.append(subclass)
+    return [t for t in found if not inspect.isabstract(t) and dataclasses.is_dataclass(t)]
+
+
+def test_child_fields_are_those_libcsts_source_visits_in_order() -> None:
+    """The walk reads each node type's child fields from the code of its
+    ``_visit_and_replace_children``; its source names the same fields in the same order."""
+    helper_call = re.compile(r"\bvisit_[a-z_]+\(\s*self,\s*\"(\w+)\"")
+    types = node_types()
+    assert len(types) > 200
+    for node_type in types:
+        source = inspect.getsource(node_type._visit_and_replace_children)
+        expected = tuple(dict.fromkeys(helper_call.findall(source)))
+        assert walk_module._child_fields(node_type) == expected, node_type.__name__
