@@ -532,8 +532,9 @@ class _Work:
             for item, parse in tasks
         )
         worth_it = cost >= PARALLEL_THRESHOLD_BYTES or self._workers is not None
-        if self.jobs > 1 and len(tasks) > 1 and worth_it:
-            analyses = self._in_workers(tasks)
+        workers = self.start() if len(tasks) > 1 and worth_it else None
+        if workers is not None:
+            analyses = self._in_workers(tasks, workers)
         else:
             analyses = []
             for item, parse in tasks:
@@ -543,9 +544,9 @@ class _Work:
             item.analysis = analysis
             item.parsed = parse
 
-    def _in_workers(self, tasks: Sequence[tuple[_Item, bool]]) -> list[Analysis]:
-        workers = self.start()
-        assert workers is not None
+    def _in_workers(
+        self, tasks: Sequence[tuple[_Item, bool]], workers: _ForkedWorkers | _SpawnedWorkers
+    ) -> list[Analysis]:
         # Big files to parse first, each on its own, so that no worker is left with a
         # large one at the end; files only scanned in batches, to fill the gaps.
         order = sorted(range(len(tasks)), key=lambda i: (not tasks[i][1], -len(tasks[i][0].data)))
@@ -580,7 +581,12 @@ class _Work:
                 # Keep the workers' collector from touching what they inherit: every
                 # object it visits is a page copied from the parent.
                 gc.freeze()
-                self._workers = _ForkedWorkers(self.jobs)
+                try:
+                    self._workers = _ForkedWorkers(self.jobs)
+                except OSError:  # no process or pipe to spare: the work is done here
+                    gc.unfreeze()
+                    self.jobs = 1
+                    return None
             else:
                 self._workers = _SpawnedWorkers(self.jobs)
         return self._workers
@@ -611,8 +617,16 @@ class _ForkedWorkers:
     def __init__(self, jobs: int):
         from multiprocessing import Pipe
 
-        pairs = [Pipe() for _ in range(jobs)]
-        self._pid = os.fork()
+        pairs: list[tuple[Any, Any]] = []
+        try:
+            for _ in range(jobs):
+                pairs.append(Pipe())
+            self._pid = os.fork()
+        except OSError:
+            for pair in pairs:
+                for end in pair:
+                    end.close()
+            raise
         if self._pid == 0:
             code = 1
             try:

@@ -191,6 +191,19 @@ def test_files_are_scanned_here_while_the_workers_import(monkeypatch: pytest.Mon
     assert not any(any(batch) for batch in here), "and parsed nothing"
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked workers only")
+def test_no_process_to_spare_means_no_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = [str(FIXTURES / "rules")]
+    single = outputs(paths, Settings(jobs=1))
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD_BYTES", 0)
+
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert outputs(paths, Settings(jobs=2)) == single
+
+
 def running(pid: int) -> bool:
     """Whether a process runs (a zombie, dead and not yet reaped, does not)."""
     try:
