@@ -548,11 +548,13 @@ class _Work:
         self, tasks: Sequence[tuple[_Item, bool]], workers: _ForkedWorkers | _SpawnedWorkers
     ) -> list[Analysis]:
         # Big files to parse first, each on its own, so that no worker is left with a
-        # large one at the end; files only scanned in batches, to fill the gaps.
+        # large one at the end; files only scanned in batches of their own, to fill the
+        # gaps (and for this process to take while the workers start).
         order = sorted(range(len(tasks)), key=lambda i: (not tasks[i][1], -len(tasks[i][0].data)))
         batches: list[list[int]] = []
         for position in order:
-            if tasks[position][1] or not batches or len(batches[-1]) == _SCAN_BATCH:
+            parse = tasks[position][1]
+            if parse or not batches or tasks[batches[-1][0]][1] or len(batches[-1]) == _SCAN_BATCH:
                 batches.append([])
             batches[-1].append(position)
         if isinstance(workers, _ForkedWorkers):
