@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -296,3 +298,19 @@ def test_the_command_and_the_api_agree_on_every_fixture() -> None:
         for d in json.loads(result.stdout)
     ]
     assert from_command == outputs(paths, Settings())
+
+
+def test_a_worker_is_ready_to_parse_before_its_first_task() -> None:
+    """What the first parse needs is imported and warmed before the first worker forks
+    the others, so that none of them pays for it again."""
+    code = (
+        "import sys\n"
+        "from signallint import engine, walk\n"
+        "engine._prepare_worker()\n"
+        "needed = ('libcst', 'signallint.collect', 'signallint.slicing', 'signallint.project')\n"
+        "print(all(name in sys.modules for name in needed), len(walk._CACHE) > 20)\n"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert output.split() == ["True", "True"]
