@@ -609,8 +609,9 @@ Batch = Sequence[tuple["int | _Item", bool]]
 
 class _ForkedWorkers:
     """Worker processes that inherit this one's memory: the files' bytes (a task names a
-    file by its index) and LibCST. Importing LibCST costs as much as parsing a dozen
-    files, so it is imported once: the first worker imports it, then forks the others.
+    file by its index) and LibCST. Importing and warming LibCST up costs as much as
+    parsing a dozen files, so it is done once: the first worker does it, then forks the
+    others.
 
     Each worker has a connection of its own and gets a batch whenever it is idle. A
     worker that dies, or a batch that fails in a worker, is analysed here instead, where
