@@ -5,9 +5,10 @@ prefilter usually holds one ``connect()`` or ``@receiver`` among hundreds of sta
 (a test module with one signal test, a model module that sends one signal). Python's own
 parser is an order of magnitude faster and knows where every statement starts and ends,
 so such a module is cut down before LibCST sees it: the statements that hold nothing the
-collector records are left out, at the top level, in the bodies of top-level classes and
-in the bodies of defs there. Kept lines are kept whole, so a position in the cut text
-needs only its line number translated back. A statement is kept when
+collector records are left out, at the top level, in the bodies of top-level classes (and
+of classes in them) and in the bodies of defs there. Kept lines are kept whole, so a
+position in the cut text needs only its line number translated back. A statement is
+kept when
 
 - its text shows something the collector looks at: an import statement, ``connect`` or
   ``disconnect``, ``receiver``, ``.send``, ``Signal``, ``ManyToManyField``, a class with
@@ -225,8 +226,9 @@ def _units(body: list[ast.stmt]) -> list[_Unit]:
 
 def _split(unit: _Unit, lines: list[str]) -> _Unit:
     """A lone class or def whose body starts on a line of its own becomes a header unit
-    with the units of its body (a class's defs are split in turn); a class that may be
-    an AppConfig stays whole."""
+    with the units of its body (the defs and classes of a class body are split in turn);
+    a class that may be an AppConfig stays whole, and so does a def whose body holds no
+    seed."""
     if len(unit.nodes) != 1 or not isinstance(
         unit.nodes[0], (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
     ):
