@@ -877,10 +877,10 @@ def project_items(
     return [item for item in context if item.problem is None], root
 
 
-def _excluded(path: str, patterns: Sequence[str], name: str | None = None) -> bool:
-    """Whether the file or directory name, or the whole path, matches a pattern."""
+def _excluded(name: str, path: str, patterns: Sequence[str]) -> bool:
+    """Whether the file or directory ``name``, or its whole ``path``, matches a pattern."""
     by_name, by_path = _exclusion_matchers(tuple(patterns))
-    if by_name(os.path.basename(path) if name is None else name) is not None:
+    if by_name(name) is not None:
         return True
     return by_path is not None and by_path(path.replace(os.sep, "/").removeprefix("./")) is not None
 
@@ -950,7 +950,7 @@ def _walk(
         if not is_dir and not entry.name.endswith(".py"):
             continue
         child = entry.path if directory != "." else entry.name
-        if _excluded(child, excludes, entry.name):
+        if _excluded(entry.name, child, excludes):
             continue
         if entry.is_symlink() and os.path.exists(entry.path) and not _inside(entry.path, root):
             continue  # a link out of the tree we were given: not ours to check
