@@ -112,7 +112,7 @@ class FactCollector(ScopeBuilder):
         self.module = module
         self._source = source
         # The text the module was parsed from: the source, or the source with the
-        # statements that cannot matter blanked out (see signallint.slicing).
+        # statements that cannot matter left out (see signallint.slicing).
         self._parsed_source = parsed_source if parsed_source is not None else source
         # For each line of the parsed text, the line of the source it is.
         self._line_map = line_map
