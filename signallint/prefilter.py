@@ -54,12 +54,15 @@ def _connect_word(data: bytes) -> bool:
     return False
 
 
+def _uses(data: bytes) -> bool:
+    """``connect``/``disconnect``/``receiver``, substrings tested first."""
+    return b"receiver" in data or (b"connect" in data and _connect_word(data))
+
+
 def _uses_or_sends(data: bytes) -> bool:
-    """``connect``/``disconnect``/``receiver``/``.send(``..., substrings tested first."""
-    return (
-        b"receiver" in data
-        or (b"connect" in data and _connect_word(data))
-        or ((b".send" in data or b".asend" in data) and _SEND.search(data) is not None)
+    """What ``_uses`` finds, or ``.send(``/``.asend(``/``.send_robust(``."""
+    return _uses(data) or (
+        (b".send" in data or b".asend" in data) and _SEND.search(data) is not None
     )
 
 
@@ -123,11 +126,7 @@ class Prefilter:
             return True  # a signal of the project's own, defined without django.dispatch
         names = self._signal_names
         # Plain substring tests first: they are many times faster than any pattern.
-        if (
-            names is not None
-            and (b"receiver" in data or (b"connect" in data and _connect_word(data)))
-            and names.search(data)
-        ):
+        if names is not None and _uses(data) and names.search(data):
             return True
         if b"django" in data and (b"signals" in data or b"autoreload" in data):
             return self._suspicious_imports(data)
