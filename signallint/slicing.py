@@ -78,7 +78,6 @@ _FREE_WORD = re.compile(r"(?<![\w.])\w+")
 # Words that are never a name a statement binds.
 _KEYWORDS = frozenset(keyword.kwlist)
 _DEF_NAME = re.compile(r"\bdef[\s\\]+(\w+)")
-_CONNECT = re.compile(r"(?<!\w)(?:dis)?connect\b")
 # ``connect`` and its arguments, with parentheses nested up to twice (deeper: no group).
 _CONNECT_CALL = re.compile(
     r"(?<!\w)(?:dis)?connect\b[\s\\]*\((?:((?:[^()]|\((?:[^()]|\([^()]*\))*\))*)\))?"
@@ -101,15 +100,17 @@ class _Unit:
     # For the header of a class or def whose body is cut: the units of its body.
     body: list[_Unit] = field(default_factory=list)
     kept: bool = False
-    # For the header of a def: its name, whether its body is kept whole, the names of
-    # the defs inside it, the names its kept statements mention, and whether its body
-    # declares ``global`` names (which its statements then bind at module level).
+    # For the header of a def: its name, whether its body is kept whole, and the names
+    # of the defs inside it.
     function: str | None = None
     whole: bool = False
     inner_defs: frozenset[str] = frozenset()
+    # For the header of a class or def whose body is cut: the names its kept statements
+    # mention, and whether its body declares ``global`` names (which its statements then
+    # bind at module level).
     local_words: set[str] = field(default_factory=set)
     declares_global: bool = False
-    # For a statement of a cut def's body: that def's header.
+    # For a statement of a cut class or def body: that class's or def's header.
     owner: _Unit | None = None
 
     def text(self, lines: list[str]) -> str:
