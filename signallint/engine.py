@@ -90,12 +90,14 @@ def analyse(
     prefilter: bool = True,
     *,
     project: bool = False,
+    import_graph: bool = True,
     parse: bool | None = None,
 ) -> Analysis:
     """Facts for one file's bytes; problems (bad bytes, bad syntax) become facts too.
 
     ``project=True`` adds what the whole-project analysis needs (``ModuleFacts.wiring``):
-    files that matter for it are parsed too, the others only have their imports scanned.
+    files that matter for it are parsed too, the others only have their imports scanned
+    (unless ``import_graph`` is False: a run without a project root never asks for them).
     ``parse`` overrides the prefilter's decision (``check_paths`` decides in rounds).
     """
 
@@ -103,7 +105,7 @@ def analyse(
         if project:
             from signallint.project import add_scan
 
-            facts = add_scan(facts, data, package)
+            facts = add_scan(facts, data, package, import_graph=import_graph)
         return Analysis(facts, text)
 
     if parse is None:
@@ -289,6 +291,8 @@ class _Item:
     package: str | None = None
     module_name: str | None = None
     project: bool = False
+    # With ``project``: whether the run needs the import graph (it has a project root).
+    import_graph: bool = True
     analysis: Analysis | None = None
     # The prefilter's first-round verdict, whether this run parsed the file, and what
     # the cache holds for its bytes.
@@ -316,7 +320,13 @@ def _read(path: str, problem: Problem | None, project: bool) -> _Item:
 
 def _analyse_item(item: _Item, parse: bool) -> Analysis:
     return analyse(
-        item.path, item.data, item.package, item.module_name, project=item.project, parse=parse
+        item.path,
+        item.data,
+        item.package,
+        item.module_name,
+        project=item.project,
+        import_graph=item.import_graph,
+        parse=parse,
     )
 
 
@@ -374,7 +384,12 @@ def _look_up(pending: Sequence[_Item], cache: FactsCache) -> None:
     """Take the verdict, and the facts when they are there, from the cache."""
     for item in pending:
         item.digest = digest_of(
-            item.data, item.path, item.package or "", item.module_name or "", str(item.project)
+            item.data,
+            item.path,
+            item.package or "",
+            item.module_name or "",
+            str(item.project),
+            str(item.import_graph),
         )
         item.cached = cache.get(os.path.abspath(item.path), item.digest)
         if item.cached is not None:
@@ -528,7 +543,9 @@ class _Work:
     def run(self, tasks: Sequence[tuple[_Item, bool]]) -> None:
         """Analyse each item, parsing it when its flag says so."""
         cost = sum(
-            len(item.data) if parse else len(item.data) // SCAN_COST_DIVISOR * item.project
+            len(item.data)
+            if parse
+            else len(item.data) // SCAN_COST_DIVISOR * (item.project and item.import_graph)
             for item, parse in tasks
         )
         worth_it = cost >= PARALLEL_THRESHOLD_BYTES or self._workers is not None
@@ -844,6 +861,9 @@ def gather(
     project (as context), with the project root."""
     items = [_read(path, problem, project) for path, problem in discover(paths, settings.excludes)]
     context_items, root = project_items(paths, items, settings) if project else ([], None)
+    if root is None:
+        for item in items:
+            item.import_graph = False
     cache = None
     if settings.cache_dir is not None:
         scope = [root] if root is not None else sorted(paths)

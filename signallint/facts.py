@@ -369,4 +369,7 @@ class Wiring:
     default_app_config: DefaultAppConfig | None = None
     # ``if __name__ == "__main__"``: run as a script.
     is_script: bool = False
+    # False when the run had no project root: nothing asks which modules Django imports,
+    # so an unparsed module's imports, strings and dynamic imports were not read.
+    import_graph: bool = True
     connection_sites: tuple[ConnectionSite, ...] = ()

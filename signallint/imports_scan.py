@@ -301,12 +301,19 @@ def _pattern(argument: bytes, module: str | None) -> str:
     return "*" + pattern if pattern.startswith(".") else pattern
 
 
-def scan(data: bytes, module: str | None = None) -> Scanned:
+def scan(data: bytes, module: str | None = None, *, import_graph: bool = True) -> Scanned:
+    """What the project analysis reads from a module's text. Without ``import_graph``,
+    only what finds settings modules: the rest (imports, strings, dynamic imports, the
+    script guard) is what tells which modules Django imports, which a run without a
+    project root never asks, and reading it is most of the cost."""
     settings_modules: tuple[str, ...] = ()
     if b"DJANGO_SETTINGS_MODULE" in data:
         settings_modules = tuple(
             sorted({_text(m.group("name")) for m in _SETTINGS_MODULE.finditer(data)})
         )
+    assigns_installed_apps = b"INSTALLED_APPS" in data and _INSTALLED_APPS.search(data) is not None
+    if not import_graph:
+        return Scanned((), (), assigns_installed_apps, False, settings_modules)
     dynamic: tuple[ScannedDynamicImport, ...] = ()
     hints: tuple[str, ...] = ()
     if any(name in data for name in _DYNAMIC_NAMES) and _DYNAMIC_CALL.search(data) is not None:
@@ -318,8 +325,7 @@ def scan(data: bytes, module: str | None = None) -> Scanned:
         strings=tuple(
             sorted({name.decode("utf-8", "replace") for _, name in _QUOTED_DOTTED.findall(data)})
         ),
-        assigns_installed_apps=b"INSTALLED_APPS" in data
-        and _INSTALLED_APPS.search(data) is not None,
+        assigns_installed_apps=assigns_installed_apps,
         is_script=b"__main__" in data and _MAIN_GUARD.search(data) is not None,
         settings_modules=settings_modules,
         dynamic_imports=dynamic,

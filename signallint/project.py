@@ -128,10 +128,13 @@ def is_test_path(path: str) -> bool:
     )
 
 
-def add_scan(facts: ModuleFacts, data: bytes, package: str | None) -> ModuleFacts:
+def add_scan(
+    facts: ModuleFacts, data: bytes, package: str | None, *, import_graph: bool = True
+) -> ModuleFacts:
     """``facts`` with what the text scanner reads from ``data``: for a module that was not
-    parsed, its imports; for every module, the quoted dotted names and settings hints."""
-    scanned = imports_scan.scan(data, facts.module)
+    parsed, its imports; for every module, the quoted dotted names and settings hints.
+    Without ``import_graph`` (a run without a project root), only the settings hints."""
+    scanned = imports_scan.scan(data, facts.module, import_graph=import_graph)
     wiring = facts.wiring
     if wiring is None:
         imports = tuple(i for i in (_absolute(s, package) for s in scanned.imports) if i)
@@ -153,6 +156,7 @@ def add_scan(facts: ModuleFacts, data: bytes, package: str | None) -> ModuleFact
             assigns_installed_apps=scanned.assigns_installed_apps,
             settings_modules=scanned.settings_modules,
             is_script=scanned.is_script,
+            import_graph=import_graph,
         ),
     )
 
@@ -232,9 +236,11 @@ class Picture:
 
     def __init__(self, project: ProjectFacts):
         self.root = os.path.abspath(project.root) if project.root is not None else None
-        # A module whose imports were not read (facts without wiring): anything may be
-        # imported, so no verdict can be "never".
-        self.complete = all(facts.wiring is not None for facts in project.modules)
+        # A module whose imports were not read (facts without wiring, or collected for a
+        # run without a root): anything may be imported, so no verdict can be "never".
+        self.complete = all(
+            facts.wiring is not None and facts.wiring.import_graph for facts in project.modules
+        )
         self.modules: list[_Module] = []
         for facts in project.modules:
             if facts.wiring is not None:

@@ -271,6 +271,42 @@ def test_a_warm_run_parses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert len(parsed) == 1
 
 
+def test_the_import_graph_is_read_only_with_a_project_root(tmp_path: Path) -> None:
+    """Which modules Django imports is asked only of a project with a root: without one,
+    an unparsed module's imports are not read (most of the cost of a file not parsed),
+    and nothing that asks for them may believe them complete."""
+    shutil.copytree(FIXTURES / "projects" / "never_imported", tmp_path / "site")
+    site = tmp_path / "site"
+    (site / "manage.py").unlink()
+    models = str(site / "shop" / "models.py")
+
+    def wiring_of_models(root: bool) -> object:
+        result = engine.check_paths([str(site)], Settings(jobs=1))
+        assert (result.root is not None) is root
+        [analysis] = [a for a in result.analyses if a.facts.path == models]
+        assert analysis.text is None, "the module is scanned, not parsed"
+        return analysis.facts.wiring
+
+    lean = wiring_of_models(root=False)
+    assert lean.import_graph is False and lean.imports == ()
+    (site / "manage.py").write_text("")
+    full = wiring_of_models(root=True)
+    assert full.import_graph is True and full.imports
+
+
+def test_a_root_found_after_a_cached_run_gets_the_import_graph(tmp_path: Path) -> None:
+    """The cache keeps facts read without the import graph apart from the others."""
+    shutil.copytree(FIXTURES / "projects" / "never_imported", tmp_path / "site")
+    site, cache = tmp_path / "site", str(tmp_path / "cache")
+    expected = outputs([str(site)], Settings(jobs=1))
+    assert any(code == "SIG301" for _, _, _, code, _ in expected)
+    launcher = (site / "manage.py").read_bytes()
+    (site / "manage.py").unlink()
+    assert outputs([str(site)], Settings(jobs=1, cache_dir=cache)) == []
+    (site / "manage.py").write_bytes(launcher)
+    assert outputs([str(site)], Settings(jobs=1, cache_dir=cache)) == expected
+
+
 def test_cache_entries_are_written_atomically(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     engine.check_paths([str(ROOT / "examples")], Settings(jobs=1, cache_dir=str(cache)))
