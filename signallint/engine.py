@@ -543,10 +543,9 @@ class _Work:
     def run(self, tasks: Sequence[tuple[_Item, bool]]) -> None:
         """Analyse each item, parsing it when its flag says so."""
         cost = sum(
-            len(item.data)
-            if parse
-            else len(item.data) // SCAN_COST_DIVISOR * (item.project and item.import_graph)
+            len(item.data) if parse else len(item.data) // SCAN_COST_DIVISOR
             for item, parse in tasks
+            if _costly(item, parse)
         )
         worth_it = cost >= PARALLEL_THRESHOLD_BYTES or self._workers is not None
         workers = self.start() if len(tasks) > 1 and worth_it else None
@@ -566,14 +565,20 @@ class _Work:
     ) -> list[Analysis]:
         # Big files to parse first, each on its own, so that no worker is left with a
         # large one at the end; files only scanned in batches of their own, to fill the
-        # gaps (and for this process to take while the workers start).
+        # gaps (and for this process to take while the workers start). What costs less
+        # than sending its facts back is done here, while the workers work.
         order = sorted(range(len(tasks)), key=lambda i: (not tasks[i][1], -len(tasks[i][0].data)))
         batches: list[list[int]] = []
         for position in order:
             parse = tasks[position][1]
+            if not _costly(*tasks[position]):
+                continue
             if parse or not batches or tasks[batches[-1][0]][1] or len(batches[-1]) == _SCAN_BATCH:
                 batches.append([])
             batches[-1].append(position)
+        remote = len(batches)
+        light = [position for position in order if not _costly(*tasks[position])]
+        batches += [light[at : at + _SCAN_BATCH] for at in range(0, len(light), _SCAN_BATCH)]
         if isinstance(workers, _ForkedWorkers):
             references: list[list[tuple[int | _Item, bool]]] = [
                 [(self._index[id(tasks[p][0])], tasks[p][1]) for p in batch] for batch in batches
@@ -582,7 +587,7 @@ class _Work:
             references = [[(tasks[p][0], tasks[p][1]) for p in batch] for batch in batches]
         analyses: list[Analysis | None] = [None] * len(tasks)
         done = 0
-        for number, results in workers.run(references):
+        for number, results in workers.run(references[:remote], references[remote:]):
             for position, analysis in zip(batches[number], results, strict=True):
                 analyses[position] = analysis
             done += len(batches[number])
@@ -661,14 +666,19 @@ class _ForkedWorkers:
         self._connections = [ours for ours, _ in pairs]
         self._warm = False
 
-    def run(self, batches: Sequence[Batch]) -> Iterator[tuple[int, list[Analysis]]]:
-        """``(number, analyses)`` for each batch, in the order they are done."""
+    def run(
+        self, batches: Sequence[Batch], local: Sequence[Batch] = ()
+    ) -> Iterator[tuple[int, list[Analysis]]]:
+        """``(number, analyses)`` for each batch, in the order they are done; the
+        ``local`` ones (numbered after the others) are done here, between answers."""
         from multiprocessing.connection import wait
 
         waiting = collections.deque(range(len(batches)))
+        here = collections.deque(range(len(batches), len(batches) + len(local)))
+        batches = [*batches, *local]
         busy: dict[Any, int] = {}
         idle = list(self._connections)
-        while waiting or busy:
+        while waiting or busy or here:
             while waiting and idle:
                 connection, number = idle.pop(), waiting.popleft()
                 try:
@@ -680,10 +690,13 @@ class _ForkedWorkers:
                 busy[connection] = number
             if not busy:
                 # No worker left: the rest is done here.
-                while waiting:
-                    number = waiting.popleft()
+                for number in (*waiting, *here):
                     yield number, _run_batch(batches[number])
                 break
+            if here:
+                number = here.popleft()
+                yield number, _run_batch(batches[number])
+                continue
             if (
                 waiting
                 and not any(parse for _, parse in batches[waiting[-1]])
@@ -785,9 +798,14 @@ class _SpawnedWorkers:
         )
         self._pool.submit(int)  # starts them: from now on they get ready
 
-    def run(self, batches: Sequence[Batch]) -> Iterator[tuple[int, list[Analysis]]]:
+    def run(
+        self, batches: Sequence[Batch], local: Sequence[Batch] = ()
+    ) -> Iterator[tuple[int, list[Analysis]]]:
         assert self._pool is not None
-        yield from enumerate(self._pool.map(_run_batch, batches))
+        answers = self._pool.map(_run_batch, batches)  # submits them all
+        for number, batch in enumerate(local, start=len(batches)):
+            yield number, _run_batch(batch)
+        yield from enumerate(answers)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -796,6 +814,14 @@ class _SpawnedWorkers:
 
 
 _SCAN_BATCH = 64
+
+
+def _costly(item: _Item, parse: bool) -> bool:
+    """Whether analysing ``item`` is worth sending to a worker: a parse, or a scan of
+    the imports. Screening alone costs less than sending its facts back."""
+    return parse or (item.project and item.import_graph)
+
+
 # With this many bytes to screen, some parsing is all but certain.
 EARLY_START_BYTES = 2_000_000
 

@@ -199,6 +199,38 @@ def test_files_are_scanned_here_while_the_workers_import(monkeypatch: pytest.Mon
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="forked workers only")
+def test_files_only_screened_are_never_sent_to_a_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a project root an unparsed file is only screened, which costs less than
+    sending its facts back: the main process does it while the workers parse."""
+    shutil.copytree(FIXTURES / "rules", tmp_path / "rules")
+    for number in range(100):
+        (tmp_path / "rules" / f"plain_{number}.py").write_text("import os\n\nX = 1\n")
+    paths = [str(tmp_path / "rules")]
+    single = outputs(paths, Settings(jobs=1))
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD_BYTES", 0)
+    main = os.getpid()
+    batches = tmp_path / "batches"
+    run_batch = engine._run_batch
+
+    def recording(batch: engine.Batch) -> list[engine.Analysis]:
+        with batches.open("a") as file:
+            file.write(f"{os.getpid() == main} {' '.join(str(p) for _, p in batch)}\n")
+        return run_batch(batch)
+
+    monkeypatch.setattr(engine, "_run_batch", recording)
+    # Not even while the workers start: a costly scan would then be done here too.
+    monkeypatch.setattr(engine._ForkedWorkers, "_still_importing", lambda self, busy: False)
+    assert outputs(paths, Settings(jobs=2)) == single
+    done = [line.split() for line in batches.read_text().splitlines()]
+    in_workers = [flags for here, *flags in done if here == "False"]
+    here = [flags for here, *flags in done if here == "True"]
+    assert in_workers and all(flags == ["True"] for flags in in_workers), "workers parse"
+    assert here and all(set(flags) == {"False"} for flags in here), "this process screens"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked workers only")
 def test_no_process_to_spare_means_no_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     paths = [str(FIXTURES / "rules")]
     single = outputs(paths, Settings(jobs=1))
