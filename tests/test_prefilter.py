@@ -41,6 +41,13 @@ PREFILTER = Prefilter(extra_signal_names=["order_paid_elsewhere"])
         ),
         pytest.param("from django.db.models.signals import pre_syncdb\n", id="removed-signal"),
         pytest.param(
+            "def f():\n    import django.db.models.signals\n", id="module-imported-in-a-function"
+        ),
+        pytest.param(
+            "# from django.db import (\nfrom django.db.models.signals import post_saved\n)\n",
+            id="import-after-a-parenthesis-in-a-comment",
+        ),
+        pytest.param(
             "from django.db.models.signals import ModelSignal\npaid = ModelSignal()\n",
             id="model-signal-defined",
         ),
@@ -64,6 +71,7 @@ def test_files_that_can_matter_pass(source: str) -> None:
         pytest.param("mail.send(message)\n", id="other-send"),
         pytest.param("post_save.reconnect(f)\n", id="other-word-ending-in-connect"),
         pytest.param("post_save.connected_to(f)\n", id="other-word-starting-with-connect"),
+        pytest.param("mydjango.db.models.signals.x = 1\n", id="other-word-ending-in-django"),
     ],
 )
 def test_files_that_cannot_matter_are_skipped(source: str) -> None:
