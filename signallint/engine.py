@@ -13,6 +13,8 @@ import contextlib
 import fnmatch
 import functools
 import gc
+import heapq
+import itertools
 import os
 import re
 import traceback
@@ -355,24 +357,28 @@ def _analyse_items(
     work = _Work(pending, jobs, progress)
     if sum(len(item.data) for item in pending if item.cached is None) >= EARLY_START_BYTES:
         # Enough new files that parsing some will pay for workers: start them now, so
-        # that they import LibCST while this process screens the files.
+        # that they import LibCST while this process screens the files, and parse each
+        # file that passes as soon as it has.
         work.start()
-    for item in pending:
-        if item.cached is None:
-            item.relevant = screen.first_pass(item.data) or (
-                item.project and sources.matters_for_wiring(item.path, item.data)
-            )
-    guessed = _guess_second_round(pending, screen)
     try:
-        work.run(
-            [
-                (item, item.relevant or item in guessed)
-                for item in pending
-                if item.analysis is None or (item in guessed and not item.parsed)
-            ]
+        for item in pending:
+            if item.cached is None:
+                item.relevant = screen.first_pass(item.data) or (
+                    item.project and sources.matters_for_wiring(item.path, item.data)
+                )
+                if item.relevant:
+                    work.submit([(item, True)])
+        guessed = _guess_second_round(pending, screen)
+        work.submit(
+            (item, item.relevant or item in guessed)
+            for item in pending
+            if (item.analysis is None and not (item.relevant and item.cached is None))
+            or (item in guessed and not item.parsed)
         )
+        work.finish()
         second = _settle_second_round(pending, guessed, screen)
-        work.run([(item, True) for item in second if not item.parsed])
+        work.submit((item, True) for item in second if not item.parsed)
+        work.finish()
     finally:
         work.close()
     if cache is not None:
@@ -530,8 +536,10 @@ _SHARED_ITEMS: Sequence[_Item] = ()
 class _Work:
     """Runs analyses, in worker processes once there is enough work to pay for them.
 
-    The workers are started once per run, for the first round that is worth it, and
-    serve the second round too."""
+    Tasks are submitted as soon as they are known (a file to parse as soon as it is
+    screened) and, once the workers are started, sent to one with room for it at every
+    submission; ``finish`` waits until every task is done. The workers are started once
+    per run and serve every round."""
 
     def __init__(self, items: Sequence[_Item], jobs: int, progress: Progress | None):
         self.items = items
@@ -539,60 +547,119 @@ class _Work:
         self.report = progress or (lambda done, total: None)
         self._index = {id(item): index for index, item in enumerate(items)}
         self._workers: _ForkedWorkers | _SpawnedWorkers | None = None
+        self._batches: dict[int, list[tuple[_Item, bool]]] = {}
+        self._numbers = itertools.count()
+        # Big files to parse first, each on its own, so that no worker is left with a
+        # large one at the end; files only scanned in batches, to fill the gaps (and for
+        # this process to take while the workers start). What costs less than sending
+        # its facts back is done here, between answers.
+        self._to_parse: list[tuple[int, int]] = []  # a heap of (-size, number)
+        self._to_scan: collections.deque[int] = collections.deque()
+        self._here: collections.deque[int] = collections.deque()
+        self._submitted = self._done = 0
 
-    def run(self, tasks: Sequence[tuple[_Item, bool]]) -> None:
-        """Analyse each item, parsing it when its flag says so."""
-        cost = sum(
-            len(item.data) if parse else len(item.data) // SCAN_COST_DIVISOR
-            for item, parse in tasks
-            if _costly(item, parse)
-        )
-        worth_it = cost >= PARALLEL_THRESHOLD_BYTES or self._workers is not None
-        workers = self.start() if len(tasks) > 1 and worth_it else None
-        if workers is not None:
-            analyses = self._in_workers(tasks, workers)
+    def submit(self, tasks: Iterable[tuple[_Item, bool]]) -> None:
+        """Analyse each item, parsing it when its flag says so, as soon as possible."""
+        scans: list[tuple[_Item, bool]] = []
+        light: list[tuple[_Item, bool]] = []
+        for item, parse in tasks:
+            self._submitted += 1
+            if parse:
+                number = self._add([(item, parse)])
+                heapq.heappush(self._to_parse, (-len(item.data), number))
+            elif _costly(item, parse):
+                scans.append((item, parse))
+                if len(scans) == _SCAN_BATCH:
+                    self._to_scan.append(self._add(scans))
+                    scans = []
+            else:
+                light.append((item, parse))
+                if len(light) == _SCAN_BATCH:
+                    self._here.append(self._add(light))
+                    light = []
+        if scans:
+            self._to_scan.append(self._add(scans))
+        if light:
+            self._here.append(self._add(light))
+        if isinstance(self._workers, _ForkedWorkers):
+            self._exchange(self._workers, timeout=0)
+
+    def _add(self, batch: list[tuple[_Item, bool]]) -> int:
+        number = next(self._numbers)
+        self._batches[number] = batch
+        return number
+
+    def finish(self) -> None:
+        """Wait until every submitted task is done."""
+        if self._workers is None and len(self._batches) > 1:
+            cost = sum(
+                len(item.data) if parse else len(item.data) // SCAN_COST_DIVISOR
+                for batch in self._batches.values()
+                for item, parse in batch
+                if _costly(item, parse)
+            )
+            if cost >= PARALLEL_THRESHOLD_BYTES:
+                self.start()
+        workers = self._workers
+        if isinstance(workers, _ForkedWorkers):
+            self._finish_forked(workers)
         else:
-            analyses = []
-            for item, parse in tasks:
-                analyses.append(_analyse_item(item, parse))
-                self.report(len(analyses), len(tasks))
-        for (item, parse), analysis in zip(tasks, analyses, strict=True):
+            remote = [*(number for _, number in sorted(self._to_parse)), *self._to_scan]
+            here = list(self._here)
+            self._to_parse, self._to_scan, self._here = [], collections.deque(), collections.deque()
+            if workers is None:
+                for number in (*remote, *here):
+                    self._take(number, None)
+            else:
+                numbers = [*remote, *here]
+                batches = [self._references(number) for number in remote]
+                local = [self._references(number) for number in here]
+                for position, results in workers.run(batches, local):
+                    self._take(numbers[position], results)
+        self._submitted = self._done = 0
+
+    def _finish_forked(self, workers: _ForkedWorkers) -> None:
+        while self._batches:
+            self._exchange(workers, timeout=0)
+            if not workers.alive:
+                # No worker left: the rest is done here.
+                self._here.extend(number for _, number in sorted(self._to_parse))
+                self._here.extend(self._to_scan)
+                self._to_parse, self._to_scan = [], collections.deque()
+            if self._here:
+                self._take(self._here.popleft(), None)
+            elif self._to_scan and not workers.warm:
+                # Scan the last files here meanwhile (parsing here would import LibCST).
+                self._take(self._to_scan.pop(), None)
+            elif self._batches:
+                self._exchange(workers, timeout=None)
+
+    def _exchange(self, workers: _ForkedWorkers, timeout: float | None) -> None:
+        """Send what waits to workers with room for it, then take their answers (waiting
+        up to ``timeout`` for one)."""
+        while workers.has_room() and (self._to_parse or self._to_scan):
+            number = heapq.heappop(self._to_parse)[1] if self._to_parse else self._to_scan.popleft()
+            if not workers.send(number, self._references(number)):
+                self._here.append(number)
+        for number, results in workers.answers(timeout):
+            self._take(number, results)
+
+    def _references(self, number: int) -> list[tuple[int | _Item, bool]]:
+        batch = self._batches[number]
+        if isinstance(self._workers, _ForkedWorkers):
+            return [(self._index[id(item)], parse) for item, parse in batch]
+        return list(batch)
+
+    def _take(self, number: int, results: list[Analysis] | None) -> None:
+        """Record a batch's analyses; without them (no worker, or it failed), do it here."""
+        if results is None:
+            results = _run_batch(self._references(number))
+        batch = self._batches.pop(number)
+        for (item, parse), analysis in zip(batch, results, strict=True):
             item.analysis = analysis
             item.parsed = parse
-
-    def _in_workers(
-        self, tasks: Sequence[tuple[_Item, bool]], workers: _ForkedWorkers | _SpawnedWorkers
-    ) -> list[Analysis]:
-        # Big files to parse first, each on its own, so that no worker is left with a
-        # large one at the end; files only scanned in batches of their own, to fill the
-        # gaps (and for this process to take while the workers start). What costs less
-        # than sending its facts back is done here, while the workers work.
-        order = sorted(range(len(tasks)), key=lambda i: (not tasks[i][1], -len(tasks[i][0].data)))
-        batches: list[list[int]] = []
-        for position in order:
-            parse = tasks[position][1]
-            if not _costly(*tasks[position]):
-                continue
-            if parse or not batches or tasks[batches[-1][0]][1] or len(batches[-1]) == _SCAN_BATCH:
-                batches.append([])
-            batches[-1].append(position)
-        remote = len(batches)
-        light = [position for position in order if not _costly(*tasks[position])]
-        batches += [light[at : at + _SCAN_BATCH] for at in range(0, len(light), _SCAN_BATCH)]
-        if isinstance(workers, _ForkedWorkers):
-            references: list[list[tuple[int | _Item, bool]]] = [
-                [(self._index[id(tasks[p][0])], tasks[p][1]) for p in batch] for batch in batches
-            ]
-        else:
-            references = [[(tasks[p][0], tasks[p][1]) for p in batch] for batch in batches]
-        analyses: list[Analysis | None] = [None] * len(tasks)
-        done = 0
-        for number, results in workers.run(references[:remote], references[remote:]):
-            for position, analysis in zip(batches[number], results, strict=True):
-                analyses[position] = analysis
-            done += len(batches[number])
-            self.report(done, len(tasks))
-        return [analysis for analysis in analyses if analysis is not None]
+        self._done += len(batch)
+        self.report(self._done, self._submitted)
 
     def start(self) -> _ForkedWorkers | _SpawnedWorkers | None:
         """Start the workers (when there may be more than one), now rather than later."""
@@ -635,9 +702,10 @@ class _ForkedWorkers:
     parsing a dozen files, so it is done once: the first worker does it, then forks the
     others.
 
-    Each worker has a connection of its own and gets a batch whenever it is idle. A
-    worker that dies, or a batch that fails in a worker, is analysed here instead, where
-    an error surfaces as it would without workers."""
+    Each worker has a connection of its own and is sent up to ``_BATCHES_AHEAD`` batches
+    at a time, so that it never waits for this process between two. A batch that fails
+    in a worker, or whose worker dies, is analysed here instead, where an error surfaces
+    as it would without workers."""
 
     def __init__(self, jobs: int):
         from multiprocessing import Pipe
@@ -664,70 +732,65 @@ class _ForkedWorkers:
         for _, theirs in pairs:
             theirs.close()
         self._connections = [ours for ours, _ in pairs]
+        # What each worker was sent and has not answered yet, oldest first.
+        self._sent: dict[Any, collections.deque[int]] = {
+            c: collections.deque() for c in self._connections
+        }
+        self._failed: list[int] = []
         self._warm = False
 
-    def run(
-        self, batches: Sequence[Batch], local: Sequence[Batch] = ()
-    ) -> Iterator[tuple[int, list[Analysis]]]:
-        """``(number, analyses)`` for each batch, in the order they are done; the
-        ``local`` ones (numbered after the others) are done here, between answers."""
+    @property
+    def alive(self) -> bool:
+        return bool(self._connections)
+
+    @property
+    def warm(self) -> bool:
+        """False until a worker first answers: until then, it is importing LibCST."""
+        return self._warm
+
+    def has_room(self) -> bool:
+        return any(len(sent) < _BATCHES_AHEAD for sent in self._sent.values())
+
+    def send(self, number: int, batch: Batch) -> bool:
+        """Send batch ``number`` to the worker with the fewest batches to do; False when
+        there is none left to send it to."""
+        while self._connections:
+            connection = min(self._connections, key=lambda c: len(self._sent[c]))
+            try:
+                connection.send(batch)
+            except OSError:
+                self._lost(connection)
+                continue
+            self._sent[connection].append(number)
+            return True
+        return False
+
+    def answers(self, timeout: float | None) -> Iterator[tuple[int, list[Analysis] | None]]:
+        """``(number, analyses)`` for each batch done, waiting up to ``timeout`` for one;
+        ``None`` for a batch that failed, or whose worker died."""
         from multiprocessing.connection import wait
 
-        waiting = collections.deque(range(len(batches)))
-        here = collections.deque(range(len(batches), len(batches) + len(local)))
-        batches = [*batches, *local]
-        busy: dict[Any, int] = {}
-        idle = list(self._connections)
-        while waiting or busy or here:
-            while waiting and idle:
-                connection, number = idle.pop(), waiting.popleft()
-                try:
-                    connection.send(batches[number])
-                except OSError:
-                    self._lost(connection)
-                    yield number, _run_batch(batches[number])
-                    continue
-                busy[connection] = number
-            if not busy:
-                # No worker left: the rest is done here.
-                for number in (*waiting, *here):
-                    yield number, _run_batch(batches[number])
-                break
-            if here:
-                number = here.popleft()
-                yield number, _run_batch(batches[number])
+        yield from ((number, None) for number in self._failed)
+        self._failed = []
+        busy = [connection for connection, sent in self._sent.items() if sent]
+        if not busy:
+            return
+        for ready in wait(busy, timeout):
+            connection = cast(Any, ready)
+            try:
+                results = connection.recv()
+            except (EOFError, OSError):
+                self._lost(connection)
+                yield from ((number, None) for number in self._failed)
+                self._failed = []
                 continue
-            if (
-                waiting
-                and not any(parse for _, parse in batches[waiting[-1]])
-                and self._still_importing(busy)
-            ):
-                # Scan the last files here meanwhile (parsing here would import LibCST).
-                number = waiting.pop()
-                yield number, _run_batch(batches[number])
-                continue
-            for ready in wait(list(busy)):
-                connection = cast(Any, ready)
-                number = busy.pop(connection)
-                try:
-                    results = connection.recv()
-                except (EOFError, OSError):
-                    self._lost(connection)
-                    results = None
-                else:
-                    idle.append(connection)
-                yield number, results if results is not None else _run_batch(batches[number])
-
-    def _still_importing(self, busy: Mapping[Any, int]) -> bool:
-        """True until a worker first answers: until then, it is importing LibCST."""
-        from multiprocessing.connection import wait
-
-        if not self._warm and wait(list(busy), timeout=0):
             self._warm = True
-        return not self._warm
+            yield self._sent[connection].popleft(), results
 
     def _lost(self, connection: Any) -> None:
+        """A worker is gone: what it was sent is to be done here."""
         self._connections.remove(connection)
+        self._failed.extend(self._sent.pop(connection))
         connection.close()
 
     def close(self) -> None:
@@ -814,6 +877,7 @@ class _SpawnedWorkers:
 
 
 _SCAN_BATCH = 64
+_BATCHES_AHEAD = 2
 
 
 def _costly(item: _Item, parse: bool) -> bool:

@@ -221,13 +221,47 @@ def test_files_only_screened_are_never_sent_to_a_worker(
 
     monkeypatch.setattr(engine, "_run_batch", recording)
     # Not even while the workers start: a costly scan would then be done here too.
-    monkeypatch.setattr(engine._ForkedWorkers, "_still_importing", lambda self, busy: False)
+    monkeypatch.setattr(engine._ForkedWorkers, "warm", property(lambda self: True))
     assert outputs(paths, Settings(jobs=2)) == single
     done = [line.split() for line in batches.read_text().splitlines()]
     in_workers = [flags for here, *flags in done if here == "False"]
     here = [flags for here, *flags in done if here == "True"]
     assert in_workers and all(flags == ["True"] for flags in in_workers), "workers parse"
     assert here and all(set(flags) == {"False"} for flags in here), "this process screens"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked workers only")
+def test_files_are_parsed_while_the_others_are_screened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With workers started early, a file is sent to them as soon as it passes the
+    prefilter, not once every file has been screened."""
+    shutil.copytree(FIXTURES / "rules", tmp_path / "rules")
+    paths = [str(tmp_path / "rules")]  # no project root: these files only
+    single = outputs(paths, Settings(jobs=2))
+    monkeypatch.setattr(engine, "EARLY_START_BYTES", 0)
+    main = os.getpid()
+    parsed = tmp_path / "parsed"
+    screened: list[float] = []
+    first_pass, run_batch = Prefilter.first_pass, engine._run_batch
+
+    def slow_first_pass(self: Prefilter, data: bytes) -> bool:
+        time.sleep(0.05)
+        screened.append(time.monotonic())
+        return first_pass(self, data)
+
+    def recording(batch: engine.Batch) -> list[engine.Analysis]:
+        if os.getpid() != main and any(parse for _, parse in batch):
+            with parsed.open("a") as file:
+                file.write(f"{time.monotonic()}\n")
+        return run_batch(batch)
+
+    monkeypatch.setattr(Prefilter, "first_pass", slow_first_pass)
+    monkeypatch.setattr(engine, "_run_batch", recording)
+    assert outputs(paths, Settings(jobs=2)) == single
+    assert len(screened) >= 20, "screening takes a second or more"
+    first_parse = min(float(line) for line in parsed.read_text().split())
+    assert first_parse < screened[-1]
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="forked workers only")
