@@ -50,7 +50,9 @@ class RunResult:
 
 @dataclass(frozen=True)
 class Analysis:
-    """One file's facts, and its text when it was decoded (for ``# noqa``)."""
+    """One file's facts, and its text when it was parsed (for ``# noqa``). A file
+    without text was let go by the prefilter or could not be decoded: its facts hold
+    nothing a module rule reads."""
 
     facts: ModuleFacts
     text: str | None
@@ -227,15 +229,18 @@ def run_rules(
             Diagnostic(path, code, name, message, span, fix),
         )
 
-    for facts in (analysis.facts for analysis in analyses):
+    module_rules = [rule for rule in rules if rule.scope is Scope.MODULE]
+    for analysis in analyses:
+        facts = analysis.facts
         for problem in facts.problems:
             if not suppress or rule_enabled(problem.code, select, settings.ignore):
                 add(facts.path, problem.code, name_of(problem.code), problem.span, problem.message)
-        for rule in rules:
-            if rule.scope is Scope.MODULE:
-                for finding in rule.check(facts, context):
-                    fix = finding[2] if len(finding) == 3 else None
-                    add(facts.path, rule.code, rule.name, finding[0], finding[1], fix)
+        if analysis.text is None:
+            continue  # not parsed: none of the facts module rules read
+        for rule in module_rules:
+            for finding in rule.check(facts, context):
+                fix = finding[2] if len(finding) == 3 else None
+                add(facts.path, rule.code, rule.name, finding[0], finding[1], fix)
     reported = {analysis.facts.path for analysis in analyses}
     for rule in rules:
         if rule.scope is Scope.PROJECT:
