@@ -28,8 +28,11 @@ A def kept for its name, or with a seed in its header, is kept whole: it may be 
 receiver, whose parameters and body the rules read. A def kept for statements of its
 body keeps those and its header.
 
-``apps`` modules (every class there may be an AppConfig) are parsed whole, as is anything
-Python's parser rejects. Tests compare the facts of the cut and of the whole module for
+A class that may be an AppConfig (one with a ``...Config`` base, and in an ``apps``
+module every class) keeps every statement of its body, but only the headers of its defs,
+whose bodies are cut like any def's (an empty one becomes ``pass``); an ``apps`` module
+also keeps every top-level statement that is not a def. Anything Python's parser rejects
+is parsed whole. Tests compare the facts of the cut and of the whole module for
 every file of the fixtures and of Django's own source.
 """
 
@@ -110,6 +113,9 @@ class _Unit:
     # bind at module level).
     local_words: set[str] = field(default_factory=set)
     declares_global: bool = False
+    # For the header of a class that may be an AppConfig: every statement of its body is
+    # kept, but only the headers of its defs (their bodies are cut like any def's).
+    config: bool = False
     # For a statement of a cut class or def body: that class's or def's header.
     owner: _Unit | None = None
 
@@ -140,14 +146,15 @@ def cut(text: str, path: str = "", module_name: str | None = None) -> Cut:
         return Cut(text)
     lines = _LINE.findall(text)
     stem = path.replace("\\", "/").rsplit("/", 1)[-1]
-    if stem == "apps.py" or (module_name or "").endswith(".apps"):
-        units = _units(tree.body)
-        return Cut(text, _statement_lines(units, len(lines)))
-    units = [_split(unit, lines) for unit in _units(tree.body)]
+    apps_module = stem == "apps.py" or (module_name or "").endswith(".apps")
+    units = [_split(unit, lines, apps_module=apps_module) for unit in _units(tree.body)]
     every = list(_flatten(units))
     alias = _words_pattern(_aliases(unit.text(lines) for unit in every if not unit.body))
     mentions = _Mentions()
     _keep_seeded(units, lines, alias, mentions)
+    if apps_module:
+        _keep_apps_module(units, lines, mentions)
+    _keep_configs(every, lines, mentions)
     _keep_bound(every, mentions, lines)
     kept_lines = sum(unit.last - unit.first + 1 for unit in every if unit.kept)
     if kept_lines > _WORTH_IT * len(lines):
@@ -225,11 +232,14 @@ def _units(body: list[ast.stmt]) -> list[_Unit]:
     return units
 
 
-def _split(unit: _Unit, lines: list[str]) -> _Unit:
+def _split(
+    unit: _Unit, lines: list[str], *, apps_module: bool = False, always: bool = False
+) -> _Unit:
     """A lone class or def whose body starts on a line of its own becomes a header unit
     with the units of its body (the defs and classes of a class body are split in turn);
-    a class that may be an AppConfig stays whole, and so does a def whose body holds no
-    seed."""
+    a def whose body holds no seed stays whole, unless ``always``. A class that may be an
+    AppConfig (any class of an apps module, or one with a ``...Config`` base) has every
+    def of its body split, and the rest of its body whole."""
     if len(unit.nodes) != 1 or not isinstance(
         unit.nodes[0], (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
     ):
@@ -242,15 +252,20 @@ def _split(unit: _Unit, lines: list[str]) -> _Unit:
     if header.last < header.first:
         return unit
     if isinstance(node, ast.ClassDef):
-        if "Config" in header.text(lines):
-            return unit
-        header.body = [_split(inner, lines) for inner in _units(node.body)]
+        header.config = apps_module or "Config" in header.text(lines)
+        if header.config:
+            header.body = [
+                _split(inner, lines, always=True) if _is_def(inner) else inner
+                for inner in _units(node.body)
+            ]
+        else:
+            header.body = [_split(inner, lines) for inner in _units(node.body)]
         for inner in header.body:
             inner.owner = header
         header.declares_global = "global" in "".join(lines[header.last : header.end])
     else:
         body_text = "".join(lines[header.last : header.end])
-        if not _may_be_seeded(body_text):
+        if not always and not _may_be_seeded(body_text):
             # No statement of its body can be kept on its own: its names are local
             # (``global`` aside), mentioned by nothing kept there.
             return unit
@@ -263,6 +278,33 @@ def _split(unit: _Unit, lines: list[str]) -> _Unit:
     if header.body[0].first <= header.last:
         return unit
     return header
+
+
+def _is_def(unit: _Unit) -> bool:
+    return len(unit.nodes) == 1 and isinstance(
+        unit.nodes[0], (ast.FunctionDef, ast.AsyncFunctionDef)
+    )
+
+
+def _keep_apps_module(units: list[_Unit], lines: list[str], mentions: _Mentions) -> None:
+    """In an apps module every class may be an AppConfig, and the module is small: every
+    top-level statement but a def is kept (a class that is split, as ``_keep_configs``
+    says)."""
+    for unit in units:
+        if not unit.kept and not unit.config and not _is_def(unit):
+            _keep(unit, lines, mentions, whole=True)
+
+
+def _keep_configs(units: Iterable[_Unit], lines: list[str], mentions: _Mentions) -> None:
+    """Keep every class that may be an AppConfig with every statement of its body, but
+    only the headers of its defs: the collector reads a class's bases, its ``name``,
+    ``label`` and ``default``, and the names of its methods; their bodies are cut like
+    any def's (``ready()`` keeps its imports and connections, which are seeds)."""
+    for unit in units:
+        if unit.config:
+            for kept in (unit, *unit.body):
+                if not kept.kept:
+                    _keep(kept, lines, mentions, whole=kept.function is None)
 
 
 def _flatten(units: list[_Unit]) -> Iterator[_Unit]:
@@ -447,7 +489,7 @@ def _render_unit(unit: _Unit, lines: list[str], out: list[str], dropped: list[bo
     for inner in unit.body:
         _render_unit(inner, lines, out, dropped)
     if unit.body and not any(inner.kept for inner in unit.body):
-        # A class body cannot be empty: a ``pass`` where it began.
+        # A body cannot be empty: a ``pass`` where it began.
         start = lines[unit.body[0].first - 1]
         indent = start[: len(start) - len(start.lstrip(" \t\f"))]
         out[unit.body[0].first - 1] = indent + "pass" + _ending(start)

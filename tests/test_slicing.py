@@ -271,14 +271,52 @@ def test_an_empty_class_body_becomes_pass() -> None:
 @pytest.mark.parametrize(
     ("path", "text"),
     [
-        ("shop/apps.py", f"from django.apps import AppConfig\n{FILLER}"),
         ("module.py", "def broken(:\n    pass\n"),
         ("module.py", "post_save.connect(a)\npost_save.connect(b)\npost_save.connect(c)\nx = 1\n"),
     ],
-    ids=["apps module", "syntax error", "most lines kept"],
+    ids=["syntax error", "most lines kept"],
 )
 def test_what_is_parsed_whole(path: str, text: str) -> None:
     assert cut(text, path, None).text == text
+
+
+APP_CONFIGS = (
+    "from django.apps import AppConfig\n\n\n"
+    "class ShopConfig(AppConfig):\n"
+    '    name = "shop"\n'
+    "    if True:\n"
+    "        default = True\n"
+    "\n"
+    "    def get_urls(self):\n"
+    "        urls = [1, 2, 3]\n"
+    "        return urls\n"
+    "\n"
+    "    def ready(self):\n"
+    "        from . import signals  # noqa: F401\n"
+    "\n\n"
+    "class Plain:\n"
+    "    label = 'plain'\n\n\n"
+    "try:\n"
+    "    class Fallback(Plain):\n"
+    "        label = 'fallback'\n"
+    "except ImportError:\n"
+    "    pass\n\n\n" + FILLER
+)
+
+
+@pytest.mark.parametrize("path", ["shop/apps.py", "shop/configs.py"])
+def test_an_app_config_keeps_its_body_but_not_its_method_bodies(path: str) -> None:
+    """The collector reads an AppConfig's bases, assignments and method names, and what
+    its methods import or connect; the rest of their bodies is left out."""
+    kept = cut(APP_CONFIGS, path, path[:-3].replace("/", ".")).text
+    for needed in ['name = "shop"', "default = True", "def get_urls(self):", "import signals"]:
+        assert needed in kept
+    assert "urls = [1, 2, 3]" not in kept
+    assert "unrelated_1" not in kept
+    # In an apps module every class may be an AppConfig (its base may be one).
+    assert ("label = 'plain'" in kept) is path.endswith("apps.py")
+    assert ("label = 'fallback'" in kept) is path.endswith("apps.py")
+    assert_same_facts(APP_CONFIGS, path)
 
 
 filler_statements = st.builds(
