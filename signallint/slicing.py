@@ -280,6 +280,12 @@ def _split(
     return header
 
 
+def _is_def_or_class(unit: _Unit) -> bool:
+    return len(unit.nodes) == 1 and isinstance(
+        unit.nodes[0], (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    )
+
+
 def _is_def(unit: _Unit) -> bool:
     return len(unit.nodes) == 1 and isinstance(
         unit.nodes[0], (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -369,8 +375,9 @@ def _keep(unit: _Unit, lines: list[str], mentions: _Mentions, *, whole: bool) ->
 def _keep_bound(units: list[_Unit], mentions: _Mentions, lines: list[str]) -> None:
     """Keep every unit that binds a name a kept unit of its scope mentions, until nothing
     changes; a header is kept with any statement of its body."""
-    # What a unit binds, computed once some name it spells is mentioned: walking the
-    # syntax tree is the costly part of the cut.
+    # What a statement binds, computed once some name it spells is mentioned: walking
+    # its syntax tree is the costly part of the cut. A def or class binds its name (and
+    # what its header binds), which takes no walk of its body: no need to read its words.
     spelled: dict[int, set[str]] = {}
     bound: dict[int, set[str]] = {}
 
@@ -379,11 +386,12 @@ def _keep_bound(units: list[_Unit], mentions: _Mentions, lines: list[str]) -> No
         if not visible:
             return False
         key = id(unit)
-        if key not in spelled:
-            spelled[key] = set(_WORD.findall(unit.text(lines))) - _KEYWORDS
-        if all(spelled[key].isdisjoint(words) for words in visible):
-            return False
         if key not in bound:
+            if not _is_def_or_class(unit):
+                if key not in spelled:
+                    spelled[key] = set(_WORD.findall(unit.text(lines))) - _KEYWORDS
+                if all(spelled[key].isdisjoint(words) for words in visible):
+                    return False
             bound[key] = _bound_names(unit, lines)
         return not all(bound[key].isdisjoint(words) for words in visible)
 
