@@ -64,6 +64,9 @@ class FactsCache:
         self._entries = self._load()
         self._changed = False
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
     def _load(self) -> dict[str, Entry]:
         try:
             with open(self.file, "rb") as handle:

@@ -20,6 +20,7 @@ import re
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from signal import SIGKILL
 from typing import Any, cast
 
 from signallint import sources
@@ -346,6 +347,7 @@ def _analyse_items(
     cache: FactsCache | None,
     jobs: int,
     progress: Progress | None = None,
+    workers: _ForkedWorkers | None = None,
 ) -> None:
     """Fill every item's analysis, parsing only what the prefilter lets through.
 
@@ -359,7 +361,7 @@ def _analyse_items(
     pending = [item for item in items if item.analysis is None]
     if cache is not None:
         _look_up(pending, cache)
-    work = _Work(pending, jobs, progress)
+    work = _Work(pending, jobs, progress, workers)
     if sum(len(item.data) for item in pending if item.cached is None) >= EARLY_START_BYTES:
         # Enough new files that parsing some will pay for workers: start them now, so
         # that they import LibCST while this process screens the files, and parse each
@@ -546,12 +548,18 @@ class _Work:
     submission; ``finish`` waits until every task is done. The workers are started once
     per run and serve every round."""
 
-    def __init__(self, items: Sequence[_Item], jobs: int, progress: Progress | None):
+    def __init__(
+        self,
+        items: Sequence[_Item],
+        jobs: int,
+        progress: Progress | None,
+        workers: _ForkedWorkers | None = None,
+    ):
         self.items = items
         self.jobs = jobs
         self.report = progress or (lambda done, total: None)
         self._index = {id(item): index for index, item in enumerate(items)}
-        self._workers: _ForkedWorkers | _SpawnedWorkers | None = None
+        self._workers: _ForkedWorkers | _SpawnedWorkers | None = workers
         self._batches: dict[int, list[tuple[_Item, bool]]] = {}
         self._numbers = itertools.count()
         # Big files to parse first, each on its own, so that no worker is left with a
@@ -651,9 +659,9 @@ class _Work:
 
     def _references(self, number: int) -> list[tuple[int | _Item, bool]]:
         batch = self._batches[number]
-        if isinstance(self._workers, _ForkedWorkers):
+        if isinstance(self._workers, _ForkedWorkers) and self._workers.shared is self.items:
             return [(self._index[id(item)], parse) for item, parse in batch]
-        return list(batch)
+        return [(_portable(item), parse) for item, parse in batch]
 
     def _take(self, number: int, results: list[Analysis] | None) -> None:
         """Record a batch's analyses; without them (no worker, or it failed), do it here."""
@@ -678,7 +686,7 @@ class _Work:
                 # object it visits is a page copied from the parent.
                 gc.freeze()
                 try:
-                    self._workers = _ForkedWorkers(self.jobs)
+                    self._workers = _ForkedWorkers(self.jobs, self.items)
                 except OSError:  # no process or pipe to spare: the work is done here
                     gc.unfreeze()
                     self.jobs = 1
@@ -712,9 +720,11 @@ class _ForkedWorkers:
     in a worker, or whose worker dies, is analysed here instead, where an error surfaces
     as it would without workers."""
 
-    def __init__(self, jobs: int):
+    def __init__(self, jobs: int, shared: Sequence[_Item] = ()):
         from multiprocessing import Pipe
 
+        # The items the workers inherit (a task names one by its index).
+        self.shared = shared
         pairs: list[tuple[Any, Any]] = []
         try:
             for _ in range(jobs):
@@ -804,6 +814,12 @@ class _ForkedWorkers:
                 connection.send(None)
             connection.close()
         self._connections = []
+        if not self._warm:
+            # Never asked anything (a run started early that had nothing to parse): it
+            # may still be importing LibCST, which is not worth waiting for. Its own
+            # workers, if it forked any, leave as their connections close.
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, SIGKILL)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self._pid, 0)
 
@@ -916,6 +932,19 @@ post_save.connect(on_save, sender="shop.Order", weak=False)
 """
 
 
+def _portable(item: _Item) -> _Item:
+    """What a worker needs of an item it did not inherit."""
+    return _Item(
+        item.path,
+        None,
+        item.data,
+        item.package,
+        item.module_name,
+        item.project,
+        item.import_graph,
+    )
+
+
 def _run_batch(batch: Batch) -> list[Analysis]:
     return [
         _analyse_item(_SHARED_ITEMS[ref] if isinstance(ref, int) else ref, parse)
@@ -954,42 +983,89 @@ def gather(
 ) -> tuple[list[Analysis], list[Analysis], str | None]:
     """Facts of the files under ``paths`` and, with ``project``, of the rest of their
     project (as context), with the project root."""
-    items = [_read(path, problem, project) for path, problem in discover(paths, settings.excludes)]
-    context_items, root = project_items(paths, items, settings) if project else ([], None)
-    if root is None:
-        for item in items:
-            item.import_graph = False
+    root = project_root(paths, settings) if project else None
     cache = None
     if settings.cache_dir is not None:
         scope = [root] if root is not None else sorted(paths)
         declared = sorted(signal.name for signal in settings.declared_signals)
         cache = FactsCache(settings.cache_dir, [os.path.abspath(p) for p in scope], declared)
     jobs = settings.jobs or os.cpu_count() or 1
-    _analyse_items([*items, *context_items], settings, cache, jobs, progress)
+    early = _EarlyStart(jobs, cache)
+    try:
+        items = []
+        for path, problem in discover(paths, settings.excludes):
+            items.append(_read(path, problem, project))
+            early.read(items[-1])
+        context_items = project_items(root, items, settings, early) if root is not None else []
+        if root is None:
+            for item in items:
+                item.import_graph = False
+    except BaseException:
+        early.close()
+        raise
+    _analyse_items([*items, *context_items], settings, cache, jobs, progress, early.workers)
     analyses = [item.analysis for item in items if item.analysis is not None]
     others = [item.analysis for item in context_items if item.analysis is not None]
     return analyses, others, root
 
 
-def project_items(
-    paths: Sequence[str], items: Sequence[_Item], settings: Settings
-) -> tuple[list[_Item], str | None]:
-    """The project root for ``paths``, and the project's other files (not in ``items``)."""
-    from signallint.project import INSTALLED_PACKAGE_DIRECTORIES, find_project_root
+def project_root(paths: Sequence[str], settings: Settings) -> str | None:
+    """The root of the project ``paths`` belong to, or None."""
+    from signallint.project import find_project_root
 
-    root = settings.project_root or find_project_root(paths[0] if paths else ".")
-    if root is None:
-        return [], None
+    return settings.project_root or find_project_root(paths[0] if paths else ".")
+
+
+def project_items(
+    root: str, items: Sequence[_Item], settings: Settings, early: _EarlyStart
+) -> list[_Item]:
+    """The files of the project under ``root`` that are not in ``items``."""
+    from signallint.project import INSTALLED_PACKAGE_DIRECTORIES
+
     seen = {os.path.realpath(item.path) for item in items}
     # Hidden directories and installed packages are not the project's code: no module
     # there can be imported by a dotted name that is the project's.
     excludes = (*settings.excludes, ".*", *INSTALLED_PACKAGE_DIRECTORIES)
-    context = [
-        _read(path, problem, True)
-        for path, problem in discover([root], excludes)
-        if problem is None and os.path.realpath(path) not in seen
-    ]
-    return [item for item in context if item.problem is None], root
+    context = []
+    for path, problem in discover([root], excludes):
+        if problem is None and os.path.realpath(path) not in seen:
+            item = _read(path, problem, True)
+            if item.problem is None:
+                context.append(item)
+                early.read(item)
+    return context
+
+
+class _EarlyStart:
+    """Starts the workers while the files are still being read, once they hold enough
+    bytes that parsing some is all but certain: the first worker then imports LibCST
+    while this process reads and screens. Not when a cache may already hold the facts
+    (most runs with a cache are warm). Workers started this way have not inherited the
+    files, so they are sent each file's bytes."""
+
+    def __init__(self, jobs: int, cache: FactsCache | None):
+        self.workers: _ForkedWorkers | None = None
+        self._allowed = jobs > 1 and _can_fork() and (cache is None or not len(cache))
+        self._jobs = jobs
+        self._bytes = 0
+
+    def read(self, item: _Item) -> None:
+        if not self._allowed:
+            return
+        self._bytes += len(item.data)
+        if self._bytes >= EARLY_START_BYTES:
+            self._allowed = False
+            gc.freeze()  # see _Work.start
+            try:
+                self.workers = _ForkedWorkers(self._jobs)
+            except OSError:  # no process or pipe to spare: they start later, or never
+                gc.unfreeze()
+
+    def close(self) -> None:
+        if self.workers is not None:
+            self.workers.close()
+            self.workers = None
+            gc.unfreeze()
 
 
 def _excluded(name: str, path: str, patterns: Sequence[str]) -> bool:

@@ -265,6 +265,80 @@ def test_files_are_parsed_while_the_others_are_screened(
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="forked workers only")
+def test_workers_start_while_the_files_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the files read hold enough bytes, the workers start (and import LibCST)
+    while the rest are read; they are sent the bytes of files they did not inherit."""
+    shutil.copytree(FIXTURES / "rules", tmp_path / "rules")
+    paths = [str(tmp_path / "rules")]
+    single = outputs(paths, Settings(jobs=1))
+    read: list[str] = []
+    forked_after: list[int] = []
+    original_read, original_init = engine._read, engine._ForkedWorkers.__init__
+
+    def reading(path: str, problem: object, project: bool) -> engine._Item:
+        read.append(path)
+        return original_read(path, problem, project)  # type: ignore[arg-type]
+
+    def forking(self: engine._ForkedWorkers, jobs: int, shared: object = ()) -> None:
+        forked_after.append(len(read))
+        original_init(self, jobs, shared)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "_read", reading)
+    monkeypatch.setattr(engine._ForkedWorkers, "__init__", forking)
+    monkeypatch.setattr(engine, "EARLY_START_BYTES", 3000)
+    assert outputs(paths, Settings(jobs=2)) == single
+    assert len(forked_after) == 1 and 0 < forked_after[0] < len(read)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked workers only")
+def test_a_cache_that_holds_facts_starts_no_worker_early(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(FIXTURES / "rules", tmp_path / "rules")
+    paths, cache = [str(tmp_path / "rules")], str(tmp_path / "cache")
+    monkeypatch.setattr(engine, "EARLY_START_BYTES", 1)
+    cold = outputs(paths, Settings(jobs=2, cache_dir=cache))
+    forks: list[int] = []
+    original_init = engine._ForkedWorkers.__init__
+
+    def forking(self: engine._ForkedWorkers, jobs: int, shared: object = ()) -> None:
+        forks.append(jobs)
+        original_init(self, jobs, shared)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine._ForkedWorkers, "__init__", forking)
+    assert outputs(paths, Settings(jobs=2, cache_dir=cache)) == cold
+    assert forks == [], "a warm run parses nothing, and starts nothing"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked workers only")
+def test_workers_started_early_for_nothing_are_not_waited_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers started while reading, when no file turns out worth parsing, are stopped
+    without waiting for them to import LibCST."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for number in range(5):
+        (tree / f"plain_{number}.py").write_text("X = 1\n" * 100)
+    monkeypatch.setattr(engine, "EARLY_START_BYTES", 1)
+    monkeypatch.setattr(engine, "_prepare_worker", lambda: time.sleep(30))
+    pids: list[int] = []
+    original_init = engine._ForkedWorkers.__init__
+
+    def forking(self: engine._ForkedWorkers, jobs: int, shared: object = ()) -> None:
+        original_init(self, jobs, shared)  # type: ignore[arg-type]
+        pids.append(self._pid)
+
+    monkeypatch.setattr(engine._ForkedWorkers, "__init__", forking)
+    started = time.monotonic()
+    assert outputs([str(tree)], Settings(jobs=2)) == []
+    assert time.monotonic() - started < 10
+    assert len(pids) == 1 and not running(pids[0])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked workers only")
 def test_no_process_to_spare_means_no_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     paths = [str(FIXTURES / "rules")]
     single = outputs(paths, Settings(jobs=1))
