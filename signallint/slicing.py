@@ -26,7 +26,11 @@ kept when
 
 A def kept for its name, or with a seed in its header, is kept whole: it may be a
 receiver, whose parameters and body the rules read. A def kept for statements of its
-body keeps those and its header.
+body keeps those and its header. In such a body, a compound statement (``try``,
+``with``, ``for``, ``while``, ``if`` without ``elif``) whose blocks each start on a line
+of their own is cut the same way: kept with its header and clauses when a statement of
+one of its blocks is, a block left empty becoming ``pass``; its statements are in the
+def's scope.
 
 A class that may be an AppConfig (one with a ``...Config`` base, and in an ``apps``
 module every class) keeps every statement of its body, but only the headers of its defs,
@@ -39,6 +43,7 @@ every file of the fixtures and of Django's own source.
 from __future__ import annotations
 
 import ast
+import itertools
 import keyword
 import re
 from collections.abc import Iterable, Iterator, Set
@@ -118,9 +123,17 @@ class _Unit:
     config: bool = False
     # For a statement of a cut class or def body: that class's or def's header.
     owner: _Unit | None = None
+    # For the header of a compound statement (``try``, ``with``, ``for``...) of a cut def
+    # body: the units of each of its blocks (``body`` holds them all), and the lines of
+    # its clauses between blocks (``except E as e:``, ``else:``, ``finally:``).
+    blocks: list[list[_Unit]] = field(default_factory=list)
+    clauses: tuple[int, ...] = ()
 
     def text(self, lines: list[str]) -> str:
-        return "".join(lines[self.first - 1 : self.last])
+        text = "".join(lines[self.first - 1 : self.last])
+        if self.clauses:
+            text += "".join(lines[number - 1] for number in self.clauses)
+        return text
 
     def settled(self) -> bool:
         return self.kept and (self.function is None or self.whole)
@@ -194,7 +207,8 @@ def _keep_seeded(
         if not _may_be_seeded(whole_text) and (alias is None or not alias.search(whole_text)):
             continue
         if seeded(unit.text(lines)):
-            _keep(unit, lines, mentions, whole=True)
+            # A compound statement's blocks are looked at one by one, below.
+            _keep(unit, lines, mentions, whole=not unit.blocks)
         _keep_seeded(unit.body, lines, alias, mentions)
 
 
@@ -270,14 +284,64 @@ def _split(
             # (``global`` aside), mentioned by nothing kept there.
             return unit
         header.function = node.name
-        header.body = _units(node.body)
-        for inner in header.body:
-            inner.owner = header
+        header.body = [_split_compound(inner, lines) for inner in _units(node.body)]
+        for inner in _flatten(header.body):
+            inner.owner = header  # its scope: a compound statement opens none
         header.inner_defs = frozenset(_DEF_NAME.findall(body_text))
         header.declares_global = "global" in body_text
     if header.body[0].first <= header.last:
         return unit
     return header
+
+
+_COMPOUND = tuple(
+    getattr(ast, name)
+    for name in ("If", "For", "AsyncFor", "While", "With", "AsyncWith", "Try", "TryStar")
+    if hasattr(ast, name)
+)
+
+
+def _split_compound(unit: _Unit, lines: list[str]) -> _Unit:
+    """A lone compound statement of a def body (``try``, ``with``, ``for``, ``while``,
+    ``if`` without ``elif``) becomes a header unit with the units of its blocks, split in
+    turn, when every block starts on a line of its own; otherwise it stays whole."""
+    if len(unit.nodes) != 1 or not isinstance(unit.nodes[0], _COMPOUND):
+        return unit
+    node = unit.nodes[0]
+    if isinstance(node, ast.If) and len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If):
+        return unit  # ``elif`` (or ``else: if``): its line is the nested statement's own
+    blocks: list[list[ast.stmt]] = [node.body]
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        pass
+    elif isinstance(node, (ast.If, ast.For, ast.AsyncFor, ast.While)):
+        blocks.append(node.orelse)
+    else:
+        blocks += [handler.body for handler in node.handlers]
+        blocks += [node.orelse, node.finalbody]
+    blocks = [block for block in blocks if block]
+    if not all(_starts_its_line(block[0], lines) for block in blocks):
+        return unit
+    unit_blocks = [[_split_compound(inner, lines) for inner in _units(block)] for block in blocks]
+    header = _Unit(unit.first, unit_blocks[0][0].first - 1, unit.nodes, end=unit.end)
+    if header.last < header.first:
+        return unit
+    header.blocks = unit_blocks
+    header.body = [inner for block in unit_blocks for inner in block]
+    header.clauses = tuple(
+        number
+        for before, after in itertools.pairwise(unit_blocks)
+        for number in range(before[-1].end + 1, after[0].first)
+    )
+    return header
+
+
+def _starts_its_line(node: ast.stmt, lines: list[str]) -> bool:
+    """Whether nothing but indentation stands before ``node`` (or its first decorator)
+    on its line: then dropping that line drops nothing else."""
+    decorators = getattr(node, "decorator_list", ())
+    first = decorators[0] if decorators else node
+    line, column = first.lineno, first.col_offset - (1 if decorators else 0)
+    return not lines[line - 1][:column].strip(" \t\f")
 
 
 def _is_def_or_class(unit: _Unit) -> bool:
@@ -348,7 +412,7 @@ def _keep(unit: _Unit, lines: list[str], mentions: _Mentions, *, whole: bool) ->
     statements of its body keeps those, and its header, which does not mention itself.
     """
     unit.kept = True
-    if unit.function is not None and whole:
+    if whole and (unit.function is not None or unit.blocks):
         unit.whole = True
         for inner in unit.body:
             if not inner.kept:
@@ -402,7 +466,8 @@ def _keep_bound(units: list[_Unit], mentions: _Mentions, lines: list[str]) -> No
             if unit.settled():
                 continue
             if binds_mentioned(unit):
-                _keep(unit, lines, mentions, whole=True)
+                # A compound statement's own bindings are in its header and clauses.
+                _keep(unit, lines, mentions, whole=not unit.blocks)
                 changed = True
             elif not unit.kept and unit.body and any(u.kept for u in unit.body):
                 _keep(unit, lines, mentions, whole=False)
@@ -435,9 +500,9 @@ def _keep_mentions(unit: _Unit, names: Set[str], lines: list[str], mentions: _Me
     pattern = _words_pattern(names)
     assert pattern is not None
     changed = False
-    for inner in unit.body:
+    for inner in _flatten(unit.body):
         if not inner.kept and pattern.search(inner.text(lines)):
-            _keep(inner, lines, mentions, whole=True)
+            _keep(inner, lines, mentions, whole=not inner.blocks)
             changed = True
     return changed
 
@@ -496,12 +561,13 @@ def _render_unit(unit: _Unit, lines: list[str], out: list[str], dropped: list[bo
         return
     for inner in unit.body:
         _render_unit(inner, lines, out, dropped)
-    if unit.body and not any(inner.kept for inner in unit.body):
-        # A body cannot be empty: a ``pass`` where it began.
-        start = lines[unit.body[0].first - 1]
-        indent = start[: len(start) - len(start.lstrip(" \t\f"))]
-        out[unit.body[0].first - 1] = indent + "pass" + _ending(start)
-        dropped[unit.body[0].first - 1] = False
+    for block in unit.blocks or [unit.body]:
+        if block and not any(inner.kept for inner in block):
+            # A block cannot be empty: a ``pass`` where it began.
+            start = lines[block[0].first - 1]
+            indent = start[: len(start) - len(start.lstrip(" \t\f"))]
+            out[block[0].first - 1] = indent + "pass" + _ending(start)
+            dropped[block[0].first - 1] = False
 
 
 def _drop(dropped: list[bool], first: int, last: int) -> None:

@@ -184,6 +184,47 @@ NEEDED = {
 
         post_save.connect(Handlers().on_save)
     """,
+    "the name a for loop binds, connected in its body": """
+        from django.db.models.signals import post_save
+
+        def connect_all(handlers):
+            {filler}
+            for handler in handlers:  # needed
+                {filler}
+                post_save.connect(handler)
+    """,
+    "a local bound in a try block, sent in its finally block": """
+        from shop.signals import order_placed
+
+        def pay(order):
+            try:
+                {filler}
+                extra = {"order": order}  # needed
+                {filler}
+            finally:
+                order_placed.send(sender=None, **extra)
+    """,
+    "the return, in a with block, of a closure that is connected": """
+        from django.db.models.signals import post_save
+
+        def make_handler(lock):
+            def handle(sender, **kwargs):
+                pass
+
+            post_save.connect(handle)
+            with lock:
+                {filler}
+                return handle  # needed
+    """,
+    "an exception a handler binds, then connected": """
+        from django.db.models.signals import post_save
+
+        def connect_late():
+            try:
+                {filler}
+            except Exception as error:  # needed
+                post_save.connect(error.handler)
+    """,
     "a class attribute signal": """
         from django.dispatch import Signal
 
@@ -238,6 +279,51 @@ def test_a_def_whose_body_holds_a_seed_keeps_only_what_that_needs() -> None:
     assert line_of(text, "post_save.send") in kept
     assert line_of(text, "unrelated_3") not in kept
     assert line_of(text, "def request") not in kept
+
+
+def test_a_compound_statement_keeps_its_clauses_and_what_its_blocks_need() -> None:
+    text = render(
+        """
+        from django.db.models.signals import post_save
+
+        def test_signal(handler):
+            post_save.connect(handler)
+            try:
+                {filler}
+            except ValueError:
+                {filler}
+            else:
+                {filler}
+            finally:
+                post_save.disconnect(handler)
+    """
+    )
+    assert_same_facts(text)
+    kept = cut(text).text
+    assert "unrelated_3" not in kept
+    for clause in ("try:", "except ValueError:", "else:", "finally:"):
+        assert clause in kept
+    assert kept.count("pass") == 3, "an empty block is a pass"
+
+
+@pytest.mark.parametrize(
+    "compound",
+    [
+        "if handler:\n        {filler}\n    else: post_save.disconnect(handler)",
+        "if handler:\n        {filler}\n    elif other:\n        post_save.disconnect(handler)",
+        "try: post_save.disconnect(handler)\n    finally:\n        {filler}",
+    ],
+    ids=["a block on its clause's line", "elif", "a block on the header's line"],
+)
+def test_a_compound_statement_that_cannot_be_cut_stays_whole(compound: str) -> None:
+    text = render(
+        "from django.db.models.signals import post_save\n\n"
+        f"def test_signal(handler, other):\n    {compound}\n\n{FILLER}"
+    )
+    compile(text, "module.py", "exec")
+    assert_same_facts(text)
+    kept = cut(text).text
+    assert "unrelated_3(" in kept.split("def test_signal", 1)[1].split("\ndef unrelated_0")[0]
 
 
 def test_a_cut_keeps_lines_whole_and_knows_where_they_were() -> None:
