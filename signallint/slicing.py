@@ -43,6 +43,7 @@ every file of the fixtures and of Django's own source.
 from __future__ import annotations
 
 import ast
+import bisect
 import itertools
 import keyword
 import re
@@ -160,11 +161,12 @@ def cut(text: str, path: str = "", module_name: str | None = None) -> Cut:
     lines = _LINE.findall(text)
     stem = path.replace("\\", "/").rsplit("/", 1)[-1]
     apps_module = stem == "apps.py" or (module_name or "").endswith(".apps")
-    units = [_split(unit, lines, apps_module=apps_module) for unit in _units(tree.body)]
+    literals = _Literals(text, lines)
+    units = [_split(unit, lines, literals, apps_module=apps_module) for unit in _units(tree.body)]
     every = list(_flatten(units))
     alias = _words_pattern(_aliases(unit.text(lines) for unit in every if not unit.body))
     mentions = _Mentions()
-    _keep_seeded(units, lines, alias, mentions)
+    _keep_seeded(units, lines, literals, alias, mentions)
     if apps_module:
         _keep_apps_module(units, lines, mentions)
     _keep_configs(every, lines, mentions)
@@ -188,36 +190,61 @@ def cut(text: str, path: str = "", module_name: str | None = None) -> Cut:
 
 
 def _keep_seeded(
-    units: list[_Unit], lines: list[str], alias: re.Pattern[str] | None, mentions: _Mentions
+    units: list[_Unit],
+    lines: list[str],
+    literals: _Literals,
+    alias: re.Pattern[str] | None,
+    mentions: _Mentions,
 ) -> None:
     """Keep the units whose text holds a seed, looking inside a header's body only when
     the whole statement holds one."""
 
-    def seeded(text: str) -> bool:
-        return _seeded(text) or (alias is not None and alias.search(text) is not None)
+    def seeded(unit: _Unit) -> bool:
+        if literals.in_text_of(unit) and _SEED.search(unit.text(lines)) is not None:
+            return True
+        return alias is not None and alias.search(unit.text(lines)) is not None
 
     for unit in units:
         if unit.kept:
             continue
         if not unit.body:
-            if seeded(unit.text(lines)):
+            if seeded(unit):
                 _keep(unit, lines, mentions, whole=True)
             continue
-        whole_text = "".join(lines[unit.first - 1 : unit.end])
-        if not _may_be_seeded(whole_text) and (alias is None or not alias.search(whole_text)):
+        if not literals.within(unit.first, unit.end) and (
+            alias is None or not alias.search("".join(lines[unit.first - 1 : unit.end]))
+        ):
             continue
-        if seeded(unit.text(lines)):
+        if seeded(unit):
             # A compound statement's blocks are looked at one by one, below.
             _keep(unit, lines, mentions, whole=not unit.blocks)
-        _keep_seeded(unit.body, lines, alias, mentions)
+        _keep_seeded(unit.body, lines, literals, alias, mentions)
 
 
-def _may_be_seeded(text: str) -> bool:
-    return any(literal in text for literal in _SEED_LITERALS)
+class _Literals:
+    """The lines that hold one of the seed literals (every seed holds one), found once:
+    most statements hold none, and looking up their lines costs less than reading them."""
 
+    def __init__(self, text: str, lines: list[str]):
+        starts = list(itertools.accumulate(map(len, lines), initial=0))
+        found: set[int] = set()
+        for literal in _SEED_LITERALS:
+            at = text.find(literal)
+            while at >= 0:
+                found.add(bisect.bisect_right(starts, at))  # the 1-based line number
+                at = text.find(literal, at + 1)
+        self._lines = sorted(found)
 
-def _seeded(text: str) -> bool:
-    return _may_be_seeded(text) and _SEED.search(text) is not None
+    def within(self, first: int, last: int) -> bool:
+        """Whether a line from ``first`` to ``last`` holds one."""
+        index = bisect.bisect_left(self._lines, first)
+        return index < len(self._lines) and self._lines[index] <= last
+
+    def in_text_of(self, unit: _Unit) -> bool:
+        """Whether the lines of ``unit.text()`` (a header's, a compound's clauses) do."""
+        return self.within(unit.first, unit.last) or any(
+            self.within(number, number) for number in unit.clauses
+        )
 
 
 def _statement_lines(units: list[_Unit], line_count: int) -> tuple[tuple[int, int], ...]:
@@ -247,7 +274,12 @@ def _units(body: list[ast.stmt]) -> list[_Unit]:
 
 
 def _split(
-    unit: _Unit, lines: list[str], *, apps_module: bool = False, always: bool = False
+    unit: _Unit,
+    lines: list[str],
+    literals: _Literals,
+    *,
+    apps_module: bool = False,
+    always: bool = False,
 ) -> _Unit:
     """A lone class or def whose body starts on a line of its own becomes a header unit
     with the units of its body (the defs and classes of a class body are split in turn);
@@ -269,17 +301,17 @@ def _split(
         header.config = apps_module or "Config" in header.text(lines)
         if header.config:
             header.body = [
-                _split(inner, lines, always=True) if _is_def(inner) else inner
+                _split(inner, lines, literals, always=True) if _is_def(inner) else inner
                 for inner in _units(node.body)
             ]
         else:
-            header.body = [_split(inner, lines) for inner in _units(node.body)]
+            header.body = [_split(inner, lines, literals) for inner in _units(node.body)]
         for inner in header.body:
             inner.owner = header
         header.declares_global = "global" in "".join(lines[header.last : header.end])
     else:
         body_text = "".join(lines[header.last : header.end])
-        if not always and not _may_be_seeded(body_text):
+        if not always and not literals.within(header.last + 1, header.end):
             # No statement of its body can be kept on its own: its names are local
             # (``global`` aside), mentioned by nothing kept there.
             return unit
