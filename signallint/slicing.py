@@ -544,6 +544,9 @@ def _bound_names(unit: _Unit, lines: list[str]) -> set[str]:
     more). A class header binds its class's name; its body is looked at unit by unit."""
     names: set[str] = set()
     stack: list[ast.AST] = list(unit.nodes)
+    if unit.blocks:
+        # A cut compound statement: its blocks are looked at unit by unit.
+        stack = _header_parts(unit.nodes[0], names)
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -574,6 +577,20 @@ def _bound_names(unit: _Unit, lines: list[str]) -> set[str]:
                 if isinstance(inner, ast.Global):
                     names.update(inner.names)
     return names
+
+
+def _header_parts(node: ast.stmt, names: set[str]) -> list[ast.AST]:
+    """What a compound statement evaluates outside its blocks (adding to ``names`` what
+    its ``except`` clauses bind)."""
+    if isinstance(node, (ast.For, ast.AsyncFor)):
+        return [node.target, node.iter]
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        return list(node.items)
+    if isinstance(node, (ast.If, ast.While)):
+        return [node.test]
+    handlers: list[ast.ExceptHandler] = getattr(node, "handlers", [])
+    names.update(handler.name for handler in handlers if handler.name)
+    return [handler.type for handler in handlers if handler.type is not None]
 
 
 def _render(units: list[_Unit], lines: list[str]) -> tuple[list[str], list[int]]:
