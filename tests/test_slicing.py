@@ -225,6 +225,22 @@ NEEDED = {
             except Exception as error:  # needed
                 post_save.connect(error.handler)
     """,
+    "the name a with statement binds, sent after it": """
+        from shop.signals import order_placed
+
+        def pay(order, lock):
+            with lock.held() as receipt:  # needed
+                {filler}
+            order_placed.send(sender=None, receipt=receipt)
+    """,
+    "the last name a for loop binds, connected after it": """
+        from django.db.models.signals import post_save
+
+        def connect_last(handlers):
+            for handler in handlers:  # needed
+                {filler}
+            post_save.connect(handler)
+    """,
     "a class attribute signal": """
         from django.dispatch import Signal
 
