@@ -1,3 +1,3 @@
-from signallint.cli import main
+from signallint.cli import run
 
-main(prog_name="signallint")
+run()

@@ -5,6 +5,7 @@ Exit status: 0 nothing found, 1 diagnostics reported, 2 usage or configuration e
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -49,6 +50,27 @@ def main() -> None:
     Run `signallint PATH...` to check files (the `check` command), `signallint rules`
     to list the rules and `signallint explain CODE` to read why one matters.
     """
+
+
+def run() -> None:
+    """The ``signallint`` command: ``main``, then an exit that skips tearing down the
+    interpreter. Freeing every fact of every file one by one takes longer than the rules
+    (75 ms on a tree of 4,000 files); once the output is written, the cache saved and the
+    workers gone there is nothing left to clean up (mypy exits the same way)."""
+    code: int
+    try:
+        main(prog_name="signallint")
+        code = 0
+    except SystemExit as exit:
+        if exit.code is None or isinstance(exit.code, int):
+            code = exit.code or 0
+        else:
+            print(exit.code, file=sys.stderr)
+            code = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to say
+            stream.flush()
+    os._exit(code)
 
 
 def _fail(message: str) -> None:

@@ -273,3 +273,21 @@ def test_python_dash_m_and_version() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("signallint, version ")
+
+
+def test_the_command_writes_all_its_output_before_it_exits() -> None:
+    """The command skips tearing down the interpreter: what it buffered must still be
+    written, with its exit code, and a reader that stops early gets no traceback."""
+    fixtures = str(Path(__file__).parent / "fixtures" / "rules")
+    command = [sys.executable, "-m", "signallint", "--output-format", "json", fixtures]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    found = json.loads(result.stdout)
+    assert len(found) > 20 and result.stdout.endswith("\n")
+    assert "problems in" in result.stderr
+    early = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert early.stdout is not None and early.stderr is not None
+    early.stdout.read(10)
+    early.stdout.close()
+    assert "Traceback" not in early.stderr.read().decode()
+    assert early.wait() != 0
