@@ -153,7 +153,7 @@ def _parsed(
     from signallint.slicing import Cut, cut
 
     relevant = cut(decoded.text, path, module_name)
-    module = sources.parse(relevant.text)
+    module = sources.parse(relevant.text, checked=relevant.checked)
     if isinstance(module, Problem) and relevant.text is not decoded.text:
         relevant = Cut(decoded.text)  # LibCST may reject what Python accepts: say what
         module = sources.parse(decoded.text)

@@ -149,6 +149,8 @@ class Cut:
     text: str
     statement_lines: tuple[tuple[int, int], ...] | None = None
     line_map: tuple[int, ...] | None = None
+    # Python's own parser accepted the source.
+    checked: bool = False
 
 
 def cut(text: str, path: str = "", module_name: str | None = None) -> Cut:
@@ -173,7 +175,7 @@ def cut(text: str, path: str = "", module_name: str | None = None) -> Cut:
     _keep_bound(every, mentions, lines)
     kept_lines = sum(unit.last - unit.first + 1 for unit in every if unit.kept)
     if kept_lines > _WORTH_IT * len(lines):
-        return Cut(text, _statement_lines(_units(tree.body), len(lines)))
+        return Cut(text, _statement_lines(_units(tree.body), len(lines)), checked=True)
     kept = [unit for unit in units if unit.kept]
     out, line_map = _render(units, lines)
     # For each source line, how many lines of ``out`` stand at or above it.
@@ -186,7 +188,7 @@ def cut(text: str, path: str = "", module_name: str | None = None) -> Cut:
         _Unit(kept_upto[unit.first], kept_upto[unit.end], unit.nodes, end=kept_upto[unit.end])
         for unit in kept
     ]
-    return Cut("".join(out), _statement_lines(compact, len(out)), tuple(line_map))
+    return Cut("".join(out), _statement_lines(compact, len(out)), tuple(line_map), checked=True)
 
 
 def _keep_seeded(

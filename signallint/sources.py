@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import os
 import re
 import tokenize
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -82,7 +84,13 @@ def undecodable(data: bytes) -> Problem | None:
     return decoded if isinstance(decoded, Problem) else None
 
 
-def parse(text: str) -> cst.Module | Problem:
+def parse(text: str, *, checked: bool = False) -> cst.Module | Problem:
+    """LibCST's module for ``text``, or the problem that keeps it from being parsed.
+
+    ``checked``: Python's own parser accepted the text (or the source it was cut from).
+    LibCST's nodes then skip their validation, which re-checks, node by node, what its
+    parser has just checked: a fifth of the parse (its authors note that validating in
+    the visitor instead "would allow us to avoid validating the tree when parsing")."""
     import libcst as cst
 
     null = text.find("\0")
@@ -91,12 +99,55 @@ def parse(text: str) -> cst.Module | Problem:
         at = Span(line, 0, line, 0)
         return Problem(UNPARSABLE, "syntax error: source contains a null byte", at)
     try:
-        return cst.parse_module(text)
+        with _nodes_unvalidated() if checked else contextlib.nullcontext():
+            return cst.parse_module(text)
     except cst.ParserSyntaxError as error:
         line, column, detail = _where(error)
         return Problem(UNPARSABLE, f"syntax error: {detail}", Span(line, column, line, column))
     except RecursionError:
         return Problem(UNPARSABLE, "cannot parse file: it is nested too deeply")
+
+
+@contextlib.contextmanager
+def _nodes_unvalidated() -> Iterator[None]:
+    """LibCST nodes made meanwhile skip ``_validate()``, when all their ``__post_init__``
+    does is call it (else nothing changes)."""
+    import libcst as cst
+
+    hook = cst.CSTNode.__dict__.get("__post_init__")
+    if hook is None or not _only_validates(hook):
+        yield
+        return
+    cst.CSTNode.__post_init__ = _unchecked  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        cst.CSTNode.__post_init__ = hook  # type: ignore[method-assign]
+
+
+def _unchecked(node: object) -> None:
+    pass
+
+
+@functools.cache
+def _only_validates(hook: Callable[..., None]) -> bool:
+    """Whether ``hook`` (``CSTNode.__post_init__``) only calls ``self._validate()``, and
+    no node class has a ``__post_init__`` of its own."""
+    import libcst as cst
+
+    code = getattr(hook, "__code__", None)
+    if code is None or code.co_names != ("_validate",):
+        return False
+    pending, seen = [cst.CSTNode], set()
+    while pending:
+        cls = pending.pop()
+        if cls in seen:
+            continue
+        seen.add(cls)
+        if cls is not cst.CSTNode and "__post_init__" in cls.__dict__:
+            return False
+        pending.extend(cls.__subclasses__())
+    return True
 
 
 _NATIVE_PARSER_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)

@@ -397,9 +397,9 @@ def test_a_warm_run_parses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     parsed: list[str] = []
     real_parse = engine.sources.parse
 
-    def counting_parse(text: str) -> object:
+    def counting_parse(text: str, *, checked: bool = False) -> object:
         parsed.append(text)
-        return real_parse(text)
+        return real_parse(text, checked=checked)
 
     monkeypatch.setattr(engine.sources, "parse", counting_parse)
     engine.check_paths([str(tmp_path / "shop")], settings)
