@@ -907,8 +907,9 @@ def _costly(item: _Item, parse: bool) -> bool:
     return parse or (item.project and item.import_graph)
 
 
-# With this many bytes to screen, some parsing is all but certain.
-EARLY_START_BYTES = 2_000_000
+# With this many bytes to screen, some parsing is likely; workers started for nothing are
+# stopped without being waited for, so a wrong guess costs a fork.
+EARLY_START_BYTES = 500_000
 
 
 def _prepare_worker() -> None:
@@ -1038,7 +1039,7 @@ def project_items(
 
 class _EarlyStart:
     """Starts the workers while the files are still being read, once they hold enough
-    bytes that parsing some is all but certain: the first worker then imports LibCST
+    bytes that parsing some is likely: the first worker then imports LibCST
     while this process reads and screens. Not when a cache may already hold the facts
     (most runs with a cache are warm). Workers started this way have not inherited the
     files, so they are sent each file's bytes."""
