@@ -658,6 +658,7 @@ class _Work:
             self._take(number, results)
 
     def _references(self, number: int) -> list[tuple[int | _Item, bool]]:
+        """Batch ``number`` as sent to a worker."""
         batch = self._batches[number]
         if isinstance(self._workers, _ForkedWorkers) and self._workers.shared is self.items:
             return [(self._index[id(item)], parse) for item, parse in batch]
@@ -665,9 +666,9 @@ class _Work:
 
     def _take(self, number: int, results: list[Analysis] | None) -> None:
         """Record a batch's analyses; without them (no worker, or it failed), do it here."""
-        if results is None:
-            results = _run_batch(self._references(number))
         batch = self._batches.pop(number)
+        if results is None:
+            results = _run_batch(batch)
         for (item, parse), analysis in zip(batch, results, strict=True):
             item.analysis = analysis
             item.parsed = parse
