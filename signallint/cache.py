@@ -14,13 +14,17 @@ depends on (declared signals). Settings do not otherwise enter it because facts 
 depend on them: rules run afresh on every run.
 
 The file is written to a temporary file in the same directory and renamed into place, so
-concurrent runs never see half of it (the last writer wins, which only costs speed). A
+concurrent runs never see half of it (the last writer wins, which only costs speed); a
+run writes it from a forked process while the rules run, and waits for that before it
+ends. A
 file that cannot be read back (corrupt, truncated, from another version) is ignored and
 rebuilt, never trusted.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import os
 import pickle
@@ -88,15 +92,36 @@ class FactsCache:
             self._entries[path] = entry
             self._changed = True
 
-    def save(self, seen: Iterable[str]) -> None:
+    def save(self, seen: Iterable[str], *, meanwhile: bool = False) -> None:
         """Write the entries back if they changed, dropping those of files that are gone
-        (``seen`` are the files of this run; others are kept while they exist)."""
+        (``seen`` are the files of this run; others are kept while they exist).
+
+        ``meanwhile``: write them from a forked process while this one goes on (with the
+        rules); ``wait_for_writes()`` waits for it, as every run does before it ends."""
         seen = set(seen)
         gone = [path for path in self._entries if path not in seen and not os.path.exists(path)]
         for path in gone:
             del self._entries[path]
         if not (self._changed or gone):
             return
+        self._changed = False
+        if meanwhile and hasattr(os, "fork"):
+            try:
+                pid = os.fork()
+            except OSError:
+                pid = -1  # no process to spare: written here
+            if pid == 0:
+                try:
+                    gc.disable()  # a short life: collecting would only copy pages
+                    self._write()
+                finally:
+                    os._exit(0)
+            if pid > 0:
+                _writers.append(pid)
+                return
+        self._write()
+
+    def _write(self) -> None:
         import tempfile
 
         try:
@@ -111,4 +136,14 @@ class FactsCache:
                 raise
         except OSError:
             pass  # a cache that cannot be written only costs speed
-        self._changed = False
+
+
+# Processes writing a cache (see FactsCache.save).
+_writers: list[int] = []
+
+
+def wait_for_writes() -> None:
+    """Wait until every cache being written is."""
+    while _writers:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(_writers.pop(), 0)

@@ -17,6 +17,7 @@ import click
 
 from signallint import __version__, catalogue
 from signallint.cache import default_directory as default_cache_directory
+from signallint.cache import wait_for_writes
 from signallint.diagnostics import Diagnostic
 from signallint.settings import (
     OUTPUT_FORMATS,
@@ -67,6 +68,7 @@ def run() -> None:
         else:
             print(exit.code, file=sys.stderr)
             code = 1
+    wait_for_writes()  # every command that writes the cache waits already: be sure
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to say
             stream.flush()

@@ -24,7 +24,7 @@ from signal import SIGKILL
 from typing import Any, cast
 
 from signallint import sources
-from signallint.cache import Entry, FactsCache, digest_of
+from signallint.cache import Entry, FactsCache, digest_of, wait_for_writes
 from signallint.context import RuleContext
 from signallint.diagnostics import Diagnostic
 from signallint.facts import ModuleFacts, Problem, ProjectFacts, Span
@@ -390,7 +390,7 @@ def _analyse_items(
         work.close()
     if cache is not None:
         _remember(pending, cache)
-        cache.save(os.path.abspath(item.path) for item in items)
+        cache.save((os.path.abspath(item.path) for item in items), meanwhile=True)
 
 
 def _look_up(pending: Sequence[_Item], cache: FactsCache) -> None:
@@ -969,8 +969,10 @@ def check_paths(
     paths = list(paths)
     project = any(rule.scope is Scope.PROJECT for rule in enabled_rules(settings))
     analyses, others, root = gather(paths, settings, project=project, progress=progress)
+    diagnostics = run_rules(analyses, settings, others=others, root=root)
+    wait_for_writes()  # the cache, written while the rules ran
     return RunResult(
-        diagnostics=run_rules(analyses, settings, others=others, root=root),
+        diagnostics=diagnostics,
         files_seen=len(analyses),
         files_analysed=sum(1 for a in analyses if a.text is not None),
         files=[a.facts.path for a in analyses],
@@ -984,7 +986,8 @@ def gather(
     paths: Sequence[str], settings: Settings, *, project: bool, progress: Progress | None = None
 ) -> tuple[list[Analysis], list[Analysis], str | None]:
     """Facts of the files under ``paths`` and, with ``project``, of the rest of their
-    project (as context), with the project root."""
+    project (as context), with the project root. The cache may still be being written
+    when it returns: see ``wait_for_writes()``."""
     root = project_root(paths, settings) if project else None
     cache = None
     if settings.cache_dir is not None:

@@ -37,6 +37,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 from signallint import engine
+from signallint.cache import wait_for_writes
 from signallint.context import RuleContext
 from signallint.facts import Connection, ConnectionStyle, ModuleFacts, ProjectFacts
 from signallint.project import (
@@ -97,7 +98,9 @@ def build(paths: Sequence[str], settings: Settings) -> SignalMap:
     analyses, others, root = engine.gather(paths, settings, project=True)
     project = ProjectFacts(tuple(a.facts for a in (*analyses, *others)), root=root)
     context = RuleContext.for_project(settings, project)
-    return map_of([a.facts for a in analyses], project, context, root)
+    found = map_of([a.facts for a in analyses], project, context, root)
+    wait_for_writes()  # the cache, written meanwhile
+    return found
 
 
 def map_of(

@@ -378,6 +378,38 @@ def test_cache_cold_warm_and_corrupt_give_the_same_output(tmp_path: Path) -> Non
     assert uncached == cold
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="written by a forked process")
+def test_the_cache_is_written_while_the_rules_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forked process writes the cache while the rules run; the run waits for it."""
+    from signallint.cache import FactsCache
+
+    paths, cache = [str(FIXTURES / "rules")], tmp_path / "cache"
+    log = tmp_path / "log"
+    write, run_rules = FactsCache._write, engine.run_rules
+
+    def slow_write(self: FactsCache) -> None:
+        time.sleep(0.5)
+        write(self)
+        with log.open("a") as file:
+            file.write(f"written {os.getpid()} {time.monotonic()}\n")
+
+    def logged_rules(*args: object, **kwargs: object) -> object:
+        found = run_rules(*args, **kwargs)  # type: ignore[arg-type]
+        with log.open("a") as file:
+            file.write(f"rules {os.getpid()} {time.monotonic()}\n")
+        return found
+
+    monkeypatch.setattr(FactsCache, "_write", slow_write)
+    monkeypatch.setattr(engine, "run_rules", logged_rules)
+    outputs(paths, Settings(jobs=1, cache_dir=str(cache)))
+    events = {line.split()[0]: line.split()[1:] for line in log.read_text().splitlines()}
+    assert int(events["written"][0]) != os.getpid()
+    assert float(events["rules"][1]) < float(events["written"][1])
+    assert list(cache.rglob("*.pickle")), "written before the run returned"
+
+
 def test_the_cache_forgets_files_that_are_gone(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "examples" / "shop", tmp_path / "shop")
     settings = Settings(jobs=1, cache_dir=str(tmp_path / "cache"))
