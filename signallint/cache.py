@@ -105,7 +105,9 @@ class FactsCache:
         if not (self._changed or gone):
             return
         self._changed = False
-        if meanwhile and hasattr(os, "fork"):
+        if meanwhile and hasattr(os, "fork") and _alone():
+            import tempfile  # noqa: F401  (for the child's _write)
+
             try:
                 pid = os.fork()
             except OSError:
@@ -122,7 +124,7 @@ class FactsCache:
         self._write()
 
     def _write(self) -> None:
-        import tempfile
+        import tempfile  # imported before any fork (see save): the child imports nothing
 
         try:
             os.makedirs(self.directory, exist_ok=True)
@@ -136,6 +138,13 @@ class FactsCache:
                 raise
         except OSError:
             pass  # a cache that cannot be written only costs speed
+
+
+def _alone() -> bool:
+    """Whether this process runs one thread: a process forked from several may inherit a
+    lock another thread held, and wait for it forever."""
+    threading = sys.modules.get("threading")
+    return threading is None or threading.active_count() == 1
 
 
 # Processes writing a cache (see FactsCache.save).

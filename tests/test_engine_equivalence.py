@@ -410,6 +410,33 @@ def test_the_cache_is_written_while_the_rules_run(
     assert list(cache.rglob("*.pickle")), "written before the run returned"
 
 
+def test_a_process_with_threads_writes_its_cache_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forking a process that runs several threads may copy a lock one of them holds."""
+    import threading
+
+    from signallint.cache import FactsCache
+
+    writers: list[int] = []
+    write = FactsCache._write
+
+    def recording(self: FactsCache) -> None:
+        writers.append(os.getpid())
+        write(self)
+
+    monkeypatch.setattr(FactsCache, "_write", recording)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        outputs([str(FIXTURES / "rules")], Settings(jobs=1, cache_dir=str(tmp_path)))
+    finally:
+        release.set()
+        other.join()
+    assert writers == [os.getpid()]
+
+
 def test_the_cache_forgets_files_that_are_gone(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "examples" / "shop", tmp_path / "shop")
     settings = Settings(jobs=1, cache_dir=str(tmp_path / "cache"))
