@@ -373,14 +373,14 @@ def _analyse_items(
                 item.relevant = screen.first_pass(item.data) or (
                     item.project and sources.matters_for_wiring(item.path, item.data)
                 )
-                if item.relevant:
-                    work.submit([(item, True)])
+            if item.relevant and item.analysis is None:
+                work.submit([(item, True)])
         guessed = _guess_second_round(pending, screen)
+        unscreened = (item for item in pending if not item.relevant)
         work.submit(
-            (item, item.relevant or item in guessed)
-            for item in pending
-            if (item.analysis is None and not (item.relevant and item.cached is None))
-            or (item in guessed and not item.parsed)
+            (item, item in guessed)
+            for item in unscreened
+            if item.analysis is None or (item in guessed and not item.parsed)
         )
         work.finish()
         second = _settle_second_round(pending, guessed, screen)
