@@ -681,15 +681,9 @@ class _Work:
             return None
         if self._workers is None:
             if _can_fork():
-                global _SHARED_ITEMS
-                _SHARED_ITEMS = self.items
-                # Keep the workers' collector from touching what they inherit: every
-                # object it visits is a page copied from the parent.
-                gc.freeze()
                 try:
                     self._workers = _ForkedWorkers(self.jobs, self.items)
                 except OSError:  # no process or pipe to spare: the work is done here
-                    gc.unfreeze()
                     self.jobs = 1
                     return None
             else:
@@ -697,14 +691,9 @@ class _Work:
         return self._workers
 
     def close(self) -> None:
-        global _SHARED_ITEMS
         if self._workers is not None:
-            forked = isinstance(self._workers, _ForkedWorkers)
             self._workers.close()
             self._workers = None
-            if forked:
-                gc.unfreeze()
-        _SHARED_ITEMS = ()
 
 
 Batch = Sequence[tuple["int | _Item", bool]]
@@ -724,8 +713,12 @@ class _ForkedWorkers:
     def __init__(self, jobs: int, shared: Sequence[_Item] = ()):
         from multiprocessing import Pipe
 
+        global _SHARED_ITEMS
         # The items the workers inherit (a task names one by its index).
-        self.shared = shared
+        self.shared = _SHARED_ITEMS = shared
+        # Keep the workers' collector from touching what they inherit: every object it
+        # visits is a page copied from this process.
+        gc.freeze()
         pairs: list[tuple[Any, Any]] = []
         try:
             for _ in range(jobs):
@@ -735,6 +728,7 @@ class _ForkedWorkers:
             for pair in pairs:
                 for end in pair:
                     end.close()
+            self._forget()
             raise
         if self._pid == 0:
             code = 1
@@ -823,6 +817,14 @@ class _ForkedWorkers:
                 os.kill(self._pid, SIGKILL)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self._pid, 0)
+        self._forget()
+
+    @staticmethod
+    def _forget() -> None:
+        """Undo what starting the workers did to this process."""
+        global _SHARED_ITEMS
+        _SHARED_ITEMS = ()
+        gc.unfreeze()
 
 
 def _serve_and_fork(connections: list[Any]) -> None:
@@ -1060,17 +1062,13 @@ class _EarlyStart:
         self._bytes += len(item.data)
         if self._bytes >= EARLY_START_BYTES:
             self._allowed = False
-            gc.freeze()  # see _Work.start
-            try:
+            with contextlib.suppress(OSError):  # no process or pipe to spare: later, or never
                 self.workers = _ForkedWorkers(self._jobs)
-            except OSError:  # no process or pipe to spare: they start later, or never
-                gc.unfreeze()
 
     def close(self) -> None:
         if self.workers is not None:
             self.workers.close()
             self.workers = None
-            gc.unfreeze()
 
 
 def _excluded(name: str, path: str, patterns: Sequence[str]) -> bool:
