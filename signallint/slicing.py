@@ -49,6 +49,7 @@ import keyword
 import re
 from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from signallint import catalogue
 
@@ -288,11 +289,9 @@ def _split(
     a def whose body holds no seed stays whole, unless ``always``. A class that may be an
     AppConfig (any class of an apps module, or one with a ``...Config`` base) has every
     def of its body split, and the rest of its body whole."""
-    if len(unit.nodes) != 1 or not isinstance(
-        unit.nodes[0], (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
-    ):
+    node = _lone(unit, _DEFS_AND_CLASSES)
+    if node is None:
         return unit
-    node = unit.nodes[0]
     body_start = min(
         [node.body[0].lineno, *(d.lineno for d in getattr(node.body[0], "decorator_list", ()))]
     )
@@ -303,7 +302,7 @@ def _split(
         header.config = apps_module or "Config" in header.text(lines)
         if header.config:
             header.body = [
-                _split(inner, lines, literals, always=True) if _is_def(inner) else inner
+                _split(inner, lines, literals, always=True) if _lone(inner, _DEFS) else inner
                 for inner in _units(node.body)
             ]
         else:
@@ -339,17 +338,15 @@ def _split_compound(unit: _Unit, lines: list[str]) -> _Unit:
     """A lone compound statement of a def body (``try``, ``with``, ``for``, ``while``,
     ``if`` without ``elif``) becomes a header unit with the units of its blocks, split in
     turn, when every block starts on a line of its own; otherwise it stays whole."""
-    if len(unit.nodes) != 1 or not isinstance(unit.nodes[0], _COMPOUND):
+    node = _lone(unit, _COMPOUND)
+    if node is None:
         return unit
-    node = unit.nodes[0]
     if isinstance(node, ast.If) and len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If):
         return unit  # ``elif`` (or ``else: if``): its line is the nested statement's own
     blocks: list[list[ast.stmt]] = [node.body]
-    if isinstance(node, (ast.With, ast.AsyncWith)):
-        pass
-    elif isinstance(node, (ast.If, ast.For, ast.AsyncFor, ast.While)):
+    if isinstance(node, (ast.If, ast.For, ast.AsyncFor, ast.While)):
         blocks.append(node.orelse)
-    else:
+    elif not isinstance(node, (ast.With, ast.AsyncWith)):  # try
         blocks += [handler.body for handler in node.handlers]
         blocks += [node.orelse, node.finalbody]
     blocks = [block for block in blocks if block]
@@ -378,16 +375,16 @@ def _starts_its_line(node: ast.stmt, lines: list[str]) -> bool:
     return not lines[line - 1][:column].strip(" \t\f")
 
 
-def _is_def_or_class(unit: _Unit) -> bool:
-    return len(unit.nodes) == 1 and isinstance(
-        unit.nodes[0], (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-    )
+_Statement = TypeVar("_Statement", bound=ast.stmt)
+_Def = ast.FunctionDef | ast.AsyncFunctionDef
+_DEFS: tuple[type[_Def], ...] = (ast.FunctionDef, ast.AsyncFunctionDef)
+_DEFS_AND_CLASSES: tuple[type[_Def | ast.ClassDef], ...] = (*_DEFS, ast.ClassDef)
 
 
-def _is_def(unit: _Unit) -> bool:
-    return len(unit.nodes) == 1 and isinstance(
-        unit.nodes[0], (ast.FunctionDef, ast.AsyncFunctionDef)
-    )
+def _lone(unit: _Unit, kinds: tuple[type[_Statement], ...]) -> _Statement | None:
+    """``unit``'s statement when it is a single one of ``kinds``, else None."""
+    node = unit.nodes[0] if len(unit.nodes) == 1 else None
+    return node if isinstance(node, kinds) else None
 
 
 def _keep_apps_module(units: list[_Unit], lines: list[str], mentions: _Mentions) -> None:
@@ -395,7 +392,7 @@ def _keep_apps_module(units: list[_Unit], lines: list[str], mentions: _Mentions)
     top-level statement but a def is kept (a class that is split, as ``_keep_configs``
     says)."""
     for unit in units:
-        if not unit.kept and not unit.config and not _is_def(unit):
+        if not unit.kept and not unit.config and _lone(unit, _DEFS) is None:
             _keep(unit, lines, mentions, whole=True)
 
 
@@ -485,7 +482,7 @@ def _keep_bound(units: list[_Unit], mentions: _Mentions, lines: list[str]) -> No
             return False
         key = id(unit)
         if key not in bound:
-            if not _is_def_or_class(unit):
+            if _lone(unit, _DEFS_AND_CLASSES) is None:
                 if key not in spelled:
                     spelled[key] = set(_WORD.findall(unit.text(lines))) - _KEYWORDS
                 if all(spelled[key].isdisjoint(words) for words in visible):
