@@ -105,7 +105,7 @@ class FactsCache:
         if not (self._changed or gone):
             return
         self._changed = False
-        if meanwhile and hasattr(os, "fork") and _alone():
+        if meanwhile and fork_is_safe():
             import tempfile  # noqa: F401  (for the child's _write)
 
             try:
@@ -140,11 +140,11 @@ class FactsCache:
             pass  # a cache that cannot be written only costs speed
 
 
-def _alone() -> bool:
-    """Whether this process runs one thread: a process forked from several may inherit a
-    lock another thread held, and wait for it forever."""
+def fork_is_safe() -> bool:
+    """Whether this process can fork and runs one thread: a process forked from several
+    may inherit a lock another thread held, and wait for it forever."""
     threading = sys.modules.get("threading")
-    return threading is None or threading.active_count() == 1
+    return hasattr(os, "fork") and (threading is None or threading.active_count() == 1)
 
 
 # Processes writing a cache (see FactsCache.save).

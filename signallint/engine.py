@@ -24,7 +24,7 @@ from signal import SIGKILL
 from typing import Any, cast
 
 from signallint import sources
-from signallint.cache import Entry, FactsCache, digest_of, wait_for_writes
+from signallint.cache import Entry, FactsCache, digest_of, fork_is_safe, wait_for_writes
 from signallint.context import RuleContext
 from signallint.diagnostics import Diagnostic
 from signallint.facts import ModuleFacts, Problem, ProjectFacts, Span
@@ -868,7 +868,7 @@ def _serve(connection: Any) -> None:
 
 
 def _can_fork() -> bool:
-    return hasattr(os, "fork")
+    return fork_is_safe()
 
 
 class _SpawnedWorkers:

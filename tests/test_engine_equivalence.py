@@ -410,7 +410,7 @@ def test_the_cache_is_written_while_the_rules_run(
     assert list(cache.rglob("*.pickle")), "written before the run returned"
 
 
-def test_a_process_with_threads_writes_its_cache_itself(
+def test_a_process_with_threads_forks_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Forking a process that runs several threads may copy a lock one of them holds."""
@@ -431,6 +431,7 @@ def test_a_process_with_threads_writes_its_cache_itself(
     other.start()
     try:
         outputs([str(FIXTURES / "rules")], Settings(jobs=1, cache_dir=str(tmp_path)))
+        assert not engine._can_fork(), "nor are workers forked: they are spawned"
     finally:
         release.set()
         other.join()
