@@ -25,6 +25,7 @@ from typing import Any, cast
 
 from signallint import sources
 from signallint.cache import Entry, FactsCache, digest_of, fork_is_safe, wait_for_writes
+from signallint.catalogue import format_version
 from signallint.context import RuleContext
 from signallint.diagnostics import Diagnostic
 from signallint.facts import ModuleFacts, Problem, ProjectFacts, Span
@@ -994,8 +995,11 @@ def gather(
     cache = None
     if settings.cache_dir is not None:
         scope = [root] if root is not None else sorted(paths)
-        declared = sorted(signal.name for signal in settings.declared_signals)
-        cache = FactsCache(settings.cache_dir, [os.path.abspath(p) for p in scope], declared)
+        # Facts do not depend on the target today; keyed on it all the same, so that
+        # a collector that comes to read it cannot serve another target's facts.
+        salt = [format_version(settings.django_version)]
+        salt += sorted(signal.name for signal in settings.declared_signals)
+        cache = FactsCache(settings.cache_dir, [os.path.abspath(p) for p in scope], salt)
     jobs = settings.jobs or os.cpu_count() or 1
     early = _EarlyStart(jobs, cache)
     try:

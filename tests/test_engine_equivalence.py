@@ -4,13 +4,13 @@ invisible in the output."""
 from __future__ import annotations
 
 import os
-import pickle
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from signallint import engine
@@ -368,9 +368,14 @@ def test_cache_cold_warm_and_corrupt_give_the_same_output(tmp_path: Path) -> Non
     entries = [p for p in cache.rglob("*") if p.is_file()]
     assert entries, "the cold run fills the cache"
     assert outputs(paths, Settings(jobs=1, cache_dir=str(cache))) == cold
-    # Truncated, garbage, a valid pickle of the wrong type, entries of the wrong type:
-    # all ignored, and the cache is rebuilt.
-    for content in [b"", b"\x80garbage", pickle.dumps("not facts"), pickle.dumps({"a": 1})]:
+    # Truncated, garbage, valid data of the wrong type, entries of the wrong type: all
+    # ignored, and the cache is rebuilt (tests/test_cache_safety.py tries much more).
+    for content in [
+        b"",
+        b"\x80garbage",
+        msgspec.msgpack.encode("x"),
+        msgspec.msgpack.encode({"a": 1}),
+    ]:
         for entry in entries:
             entry.write_bytes(content)
         assert outputs(paths, Settings(jobs=1, cache_dir=str(cache))) == uncached
@@ -407,7 +412,7 @@ def test_the_cache_is_written_while_the_rules_run(
     events = {line.split()[0]: line.split()[1:] for line in log.read_text().splitlines()}
     assert int(events["written"][0]) != os.getpid()
     assert float(events["rules"][1]) < float(events["written"][1])
-    assert list(cache.rglob("*.pickle")), "written before the run returned"
+    assert list(cache.rglob("*.msgpack")), "written before the run returned"
 
 
 def test_a_process_with_threads_forks_nothing(
@@ -442,12 +447,12 @@ def test_the_cache_forgets_files_that_are_gone(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "examples" / "shop", tmp_path / "shop")
     settings = Settings(jobs=1, cache_dir=str(tmp_path / "cache"))
     engine.check_paths([str(tmp_path / "shop")], settings)
-    [cache_file] = (tmp_path / "cache").glob("*.pickle")
+    [cache_file] = (tmp_path / "cache").glob("*.msgpack")
     gone = tmp_path / "shop" / "orders" / "signals.py"
-    assert str(gone) in pickle.loads(cache_file.read_bytes())
+    assert str(gone) in msgspec.msgpack.decode(cache_file.read_bytes())
     gone.unlink()
     engine.check_paths([str(tmp_path / "shop")], settings)
-    assert str(gone) not in pickle.loads(cache_file.read_bytes())
+    assert str(gone) not in msgspec.msgpack.decode(cache_file.read_bytes())
 
 
 def test_a_warm_run_parses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
