@@ -15,6 +15,10 @@ not only the fixture's own). A comment that looks like an expectation but is mal
 fails the test, so that a typo cannot make a fixture expect nothing. A
 ``# django-version: X.Y`` line sets the target Django version (default: the newest).
 
+Every module rule must have a fixture that expects it. The project rules are exercised by
+the projects under tests/fixtures/projects (tests/test_project_rules.py): each must appear
+in some project's ``expected.txt``, or, if it can fire within one file, in a rule fixture.
+
 The parsing and the comparison live in tests/helpers.py (``expectations_in``,
 ``mismatches``); the tests at the end show that the comparison does catch what is wrong.
 """
@@ -28,11 +32,15 @@ import pytest
 
 from signallint import check_source
 from signallint.catalogue import parse_version
+from signallint.rules import Scope, all_rules
 from signallint.settings import Settings
 from tests.helpers import FIXTURES, MalformedExpectation, expectations_in, mismatches
 
 RULE_FIXTURES = sorted((FIXTURES / "rules").glob("*.py"))
+PROJECT_EXPECTATIONS = sorted((FIXTURES / "projects").glob("*/expected.txt"))
 DJANGO_VERSION = re.compile(r"^# django-version: (\S+)$", re.MULTILINE)
+# A line of `signallint check` output, as in a project fixture's expected.txt.
+REPORTED_CODE = re.compile(r"^\S+:\d+:\d+: (?P<code>[A-Z]+\d+) ", re.MULTILINE)
 
 
 def fixture_problems(source: str, path: str) -> list[str]:
@@ -52,8 +60,39 @@ def test_fixture_reports_exactly_what_it_expects(path: Path) -> None:
 
 @pytest.mark.parametrize("path", RULE_FIXTURES, ids=[p.stem for p in RULE_FIXTURES])
 def test_fixture_exercises_its_own_rule(path: Path) -> None:
-    code = path.stem.split("_", 1)[0]
-    assert code in {e.code for e in expectations_in(path.read_text())}
+    assert own_code(path) in {e.code for e in expectations_in(path.read_text())}
+
+
+def own_code(path: Path) -> str:
+    return path.stem.split("_", 1)[0]
+
+
+def fixture_codes() -> set[str]:
+    """Codes that a rule fixture named after them expects."""
+    return {
+        own_code(path)
+        for path in RULE_FIXTURES
+        if own_code(path) in {e.code for e in expectations_in(path.read_text())}
+    }
+
+
+def test_every_module_rule_has_a_fixture() -> None:
+    module_rules = {rule.code for rule in all_rules() if rule.scope is Scope.MODULE}
+    without_fixture = sorted(module_rules - fixture_codes())
+    assert without_fixture == [], "no tests/fixtures/rules/CODE_*.py expects these"
+
+
+def test_every_project_rule_is_exercised_by_a_fixture() -> None:
+    # A project rule shows in some project's expected.txt, or, when it can fire within a
+    # single file (SIG214), in a rule fixture of its own.
+    project_rules = {rule.code for rule in all_rules() if rule.scope is Scope.PROJECT}
+    in_projects = {
+        match.group("code")
+        for path in PROJECT_EXPECTATIONS
+        for match in REPORTED_CODE.finditer(path.read_text())
+    }
+    unexercised = sorted(project_rules - in_projects - fixture_codes())
+    assert unexercised == [], "no project's expected.txt nor rule fixture has these"
 
 
 # The harness itself: the comparison must catch each kind of difference.
