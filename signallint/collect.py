@@ -22,7 +22,6 @@ from signallint.facts import (
     Argument,
     ClassFact,
     Connection,
-    ConnectionSite,
     ConnectionStyle,
     DefaultAppConfig,
     DynamicImport,
@@ -255,16 +254,15 @@ class FactCollector(ScopeBuilder):
     # -- facts ------------------------------------------------------------------
 
     def facts(self) -> ModuleFacts:
-        connections = tuple(self._connections())
         return ModuleFacts(
             self.path,
             self.module_name,
-            connections=connections,
+            connections=tuple(self._connections()),
             module_name_refs=tuple(self._module_name_refs()),
             signal_defs=tuple(self._signal_defs()),
             send_calls=tuple(self._send_calls()),
             model_classes=tuple(self._model_classes()),
-            wiring=self._wiring_facts(connections),
+            wiring=self._wiring_facts(),
         )
 
     def _qualify(self, dotted: str) -> str:
@@ -528,6 +526,8 @@ class FactCollector(ScopeBuilder):
             sender=sender,
             decorator_index=index,
             receiver_escapes=site.nested and self._name_escapes(function.name.value, scope, 1),
+            owner=self._scope_owner(scope),
+            receivers=frozenset({self._qualify(site.qualname)}),
         )
 
     def _call_connection(self, call: cst.Call, scope: Scope) -> Connection | None:
@@ -539,6 +539,7 @@ class FactCollector(ScopeBuilder):
         receiver_arg = _argument(call.args, 0, "receiver")
         kind, function, bound, text = ReceiverKind.UNKNOWN, None, False, ""
         escapes = False
+        receivers = frozenset[str]()
         if receiver_arg is not None:
             text = self.module.code_for_node(receiver_arg.value)
             kind, function, bound = self._receiver(receiver_arg.value, scope)
@@ -548,6 +549,7 @@ class FactCollector(ScopeBuilder):
                 and isinstance(receiver_arg.value, cst.Name)
             ):
                 escapes = self._name_escapes(receiver_arg.value.value, scope, 2)
+            receivers = self._receiver_names(receiver_arg.value, scope)
         return Connection(
             style=style,
             signals=signals,
@@ -560,6 +562,8 @@ class FactCollector(ScopeBuilder):
             at_module_level=not scope.in_function,
             sender=self._sender(_argument(call.args, 1, "sender"), scope),
             receiver_escapes=escapes,
+            owner=self._scope_owner(scope),
+            receivers=receivers,
         )
 
     def _name_escapes(self, name: str, scope: Scope, expected_uses: int) -> bool:
@@ -781,8 +785,7 @@ class FactCollector(ScopeBuilder):
     #
     # Kept apart from the signal facts above. Every import with the function or class
     # that holds it, calls that import modules named at runtime, the classes that may
-    # be AppConfigs, INSTALLED_APPS and default_app_config in settings and app modules,
-    # and where each connection happens.
+    # be AppConfigs, INSTALLED_APPS and default_app_config in settings and app modules.
 
     def visit_Import(self, node: cst.Import) -> None:
         super().visit_Import(node)
@@ -858,14 +861,13 @@ class FactCollector(ScopeBuilder):
         ):
             self._wiring.list_calls.setdefault(func.value.value, []).append(node)
 
-    def _wiring_facts(self, connections: Sequence[Connection]) -> Wiring:
+    def _wiring_facts(self) -> Wiring:
         return Wiring(
             imports=tuple(self._wiring.imports),
             dynamic_imports=tuple(self._dynamic_imports()),
             classes=tuple(self._class_facts()),
             installed_apps=self._installed_apps(),
             default_app_config=self._default_app_config(),
-            connection_sites=tuple(self._connection_sites(connections)),
         )
 
     def _dynamic_imports(self) -> list[DynamicImport]:
@@ -1097,41 +1099,6 @@ class FactCollector(ScopeBuilder):
         value = values[-1]
         self._at(value)
         return DefaultAppConfig(_string_value(value), self.span(value))
-
-    def _connection_sites(self, connections: Sequence[Connection]) -> list[ConnectionSite]:
-        if not connections:
-            return []
-        wanted = {connection.span for connection in connections}
-        sites = []
-        for function, scope in self._decorated:
-            receivers = frozenset({self._qualify(self._functions[function].qualname)})
-            for decorator in function.decorators:
-                expression = decorator.decorator
-                if not (
-                    isinstance(expression, cst.Attribute) and expression.attr.value == "connect"
-                ) and not (
-                    isinstance(expression, cst.Call)
-                    and self.resolve_expression(expression.func, scope) & RECEIVER_DECORATORS
-                ):
-                    continue  # not a connection: no need to place it
-                self._at(function)
-                span = self.span(decorator)
-                if span in wanted:
-                    sites.append(ConnectionSite(span, self._scope_owner(scope), receivers))
-        for call, scope in self._calls:
-            assert isinstance(call.func, cst.Attribute)
-            if not self._signal_names(call.func.value, scope):
-                continue
-            self._at(call)
-            span = self.span(call)
-            if span not in wanted:
-                continue
-            argument = _argument(call.args, 0, "receiver")
-            names = frozenset[str]()
-            if argument is not None:
-                names = self._receiver_names(argument.value, scope)
-            sites.append(ConnectionSite(span, self._scope_owner(scope), names))
-        return sites
 
     def _scope_owner(self, scope: Scope) -> str | None:
         """The dotted path of the function or class whose body is ``scope``."""
