@@ -1,6 +1,6 @@
 """Facts: what the collector learns from one module, as plain picklable data.
 
-No LibCST node ever leaves ``collect.py``; rules see only these records.
+No LibCST node ever leaves ``signallint.collect``; rules see only these records.
 """
 
 from __future__ import annotations
