@@ -1,6 +1,6 @@
 """Facts: what the collector learns from one module, as plain picklable data.
 
-No LibCST node ever leaves ``collect.py``; rules see only these records.
+No LibCST node ever leaves ``signallint.collect``; rules see only these records.
 """
 
 from __future__ import annotations
@@ -148,6 +148,10 @@ class Connection:
     # For a closure: whether its name is used anywhere else than in this connection
     # (stored, returned, ...), which keeps it alive.
     receiver_escapes: bool = False
+    # The class or function whose body holds it (``ShopConfig.ready``); None at module level.
+    owner: str | None = None
+    # Qualified names the receiver may be; empty when unknown (lambda, partial, ...).
+    receivers: frozenset[str] = frozenset()
 
     def argument(self, keyword: str, position: int | None = None) -> Argument | None:
         """The argument passed as ``keyword=`` or at ``position`` (counting the receiver)."""
@@ -339,17 +343,6 @@ class DefaultAppConfig:
 
 
 @dataclass(frozen=True)
-class ConnectionSite:
-    """Where the connection whose span is ``span`` happens, and what its receiver is."""
-
-    span: Span
-    # The class or function whose body holds it (``ShopConfig.ready``); None at module level.
-    owner: str | None
-    # Qualified names the receiver may be; empty when unknown (lambda, partial, ...).
-    receivers: frozenset[str]
-
-
-@dataclass(frozen=True)
 class Wiring:
     """What one module contributes to the project's import graph, apps and settings."""
 
@@ -372,4 +365,3 @@ class Wiring:
     # False when the run had no project root: nothing asks which modules Django imports,
     # so an unparsed module's imports, strings and dynamic imports were not read.
     import_graph: bool = True
-    connection_sites: tuple[ConnectionSite, ...] = ()

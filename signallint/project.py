@@ -925,10 +925,7 @@ def _receiver_identity(facts: ModuleFacts, connection: Connection) -> frozenset[
     if connection.receiver_kind in (ReceiverKind.LAMBDA, ReceiverKind.PARTIAL):
         # A new object each time the expression runs, and module level runs once.
         return frozenset({f"<{facts.path}:{connection.span.line}:{connection.span.col}>"})
-    if facts.wiring is None:
-        return None
-    site = next((s for s in facts.wiring.connection_sites if s.span == connection.span), None)
-    return (site.receivers or None) if site is not None else None
+    return connection.receivers or None
 
 
 def _dispatch_keys(connection: Connection, context: RuleContext) -> Iterator[DispatchKey]:

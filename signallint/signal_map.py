@@ -189,18 +189,15 @@ def _kind(signal: str, context: RuleContext) -> tuple[str, str | None]:
 
 
 def _receiver(facts: ModuleFacts, connection: Connection, picture: Picture) -> ReceiverEntry:
-    site = None
-    if facts.wiring is not None:
-        site = next((s for s in facts.wiring.connection_sites if s.span == connection.span), None)
     function = None
-    if site is not None and len(site.receivers) == 1:
-        function = next(iter(site.receivers))
+    if len(connection.receivers) == 1:
+        function = next(iter(connection.receivers))
     if connection.style is ConnectionStyle.CONNECT:
         uid = connection.argument("dispatch_uid", 3)
         weak = connection.argument("weak", 2)
     else:
         uid, weak = connection.argument("dispatch_uid"), connection.argument("weak")
-    connected, note = _connected(facts, connection, site.owner if site else None, picture)
+    connected, note = _connected(facts, connection, connection.owner, picture)
     return ReceiverEntry(
         path=facts.path,
         line=connection.span.line,

@@ -416,6 +416,38 @@ def test_sig205_outer_decorator_is_skipped_by_the_signal(load) -> None:  # type:
     assert module.wrapped_calls == []
 
 
+def test_sig205_tells_a_redefined_function_from_the_first(load) -> None:  # type: ignore[no-untyped-def]
+    """Two defs of one name are two receivers: the first one's ``@receiver`` on top
+    does not make the second one's outer decorator harmless."""
+    source = """
+        from django.db.models.signals import post_save
+        from django.dispatch import receiver
+        from tests.catalogue_app.models import Author
+
+        wrapped_calls = []
+
+        def counted(function):
+            def wrapper(*args, **kwargs):
+                wrapped_calls.append(1)
+                return function(*args, **kwargs)
+            return wrapper
+
+        @receiver(post_save, sender=Author)
+        def on_save(sender, **kwargs):
+            pass
+
+        @counted
+        @receiver(post_save, sender=Author)
+        def on_save(sender, **kwargs):
+            pass
+    """
+    found = [(d.line, d.code) for d in check_source(textwrap.dedent(source), "case.py")]
+    assert found == [(19, "SIG205")]
+    module = load(source)
+    make_author()
+    assert module.wrapped_calls == []
+
+
 def test_sig206_receiver_on_method(load) -> None:  # type: ignore[no-untyped-def]
     method = """
         from django.db.models.signals import post_save

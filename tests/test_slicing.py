@@ -492,7 +492,7 @@ def test_djangos_source_gives_the_same_facts_cut() -> None:
 def test_positions_do_not_depend_on_libcsts_internals(monkeypatch: pytest.MonkeyPatch) -> None:
     """Positions come from LibCST's position-recording code generator, driven directly;
     should its shape change, the public MetadataWrapper route must give the same."""
-    from signallint import collect as collect_module
+    from signallint.collect import spans
 
     paths = python_files(ROOT / "tests" / "fixtures" / "rules")
     direct = [engine.analyse_file(path).facts for path in paths]
@@ -501,6 +501,6 @@ def test_positions_do_not_depend_on_libcsts_internals(monkeypatch: pytest.Monkey
         def __init__(self) -> None:
             raise AttributeError("the code generator wants something else")
 
-    monkeypatch.setattr(collect_module, "_PositionSink", ChangedShape)
+    monkeypatch.setattr(spans, "_PositionSink", ChangedShape)
     assert [engine.analyse_file(path).facts for path in paths] == direct
     assert any(facts.connections for facts in direct)

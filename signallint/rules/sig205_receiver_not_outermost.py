@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from signallint.context import RuleContext
-from signallint.facts import ConnectionStyle, ModuleFacts, ReceiverKind
+from signallint.facts import ConnectionStyle, FunctionFact, ModuleFacts, ReceiverKind
 from signallint.rules import Finding, rule
 
 # Wrapping the connected function in these keeps it callable as it was connected.
@@ -53,7 +53,9 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         ...
     ```
     """
-    receiver_indices: dict[tuple[int, int], set[int]] = {}
+    # A def's own receivers, told apart from another def of the same name by its fact
+    # (which holds where it stands).
+    receiver_indices: dict[FunctionFact, set[int]] = {}
     decorated = [
         c
         for c in facts.connections
@@ -63,12 +65,11 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     ]
     for connection in decorated:
         assert connection.function is not None
-        key = (connection.function.span.line, connection.function.span.col)
-        receiver_indices.setdefault(key, set()).add(connection.decorator_index)
+        receiver_indices.setdefault(connection.function, set()).add(connection.decorator_index)
     for connection in decorated:
         function = connection.function
         assert function is not None
-        indices = receiver_indices[(function.span.line, function.span.col)]
+        indices = receiver_indices[function]
         outer = [
             function.decorators[i]
             for i in range(connection.decorator_index)

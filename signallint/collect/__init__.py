@@ -1,0 +1,147 @@
+"""One walk over a parsed module that turns it into :class:`~signallint.facts.ModuleFacts`.
+
+The walk builds the module's scopes (:mod:`signallint.names`) and hands each node of
+interest to small parts: the span locator (which statement it is in, which nodes may
+need a position: :mod:`.spans`), the module's defs and classes (:mod:`.definitions`),
+and the signal and wiring visitors (:mod:`.signals`, :mod:`.wiring`), which remember
+the few nodes that can matter. Only when something was found are names resolved and
+positions computed, so a file that merely mentions "signal" costs a parse and one walk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from signallint import catalogue
+from signallint.collect.definitions import Definitions
+from signallint.collect.signals import SignalFacts
+from signallint.collect.spans import SpanLocator
+from signallint.collect.wiring import WiringFacts
+from signallint.facts import ModuleFacts
+from signallint.names import ScopeBuilder, absolute_module
+from signallint.walk import walk
+
+
+class FactCollector(ScopeBuilder):
+    """The one walk: scopes are built here, every other part is fed from here."""
+
+    def __init__(
+        self,
+        path: str,
+        module: cst.Module,
+        package: str | None = None,
+        module_name: str | None = None,
+        source: str | None = None,
+        parsed_source: str | None = None,
+        line_map: Sequence[int] | None = None,
+    ):
+        super().__init__(package, catalogue.module_has_name)
+        self.path = path
+        self.module_name = module_name
+        self.spans = SpanLocator(module, source, parsed_source, line_map)
+        self.definitions = Definitions(self, module_name)
+        self.signals = SignalFacts(self.definitions, self.spans)
+        self.wiring = WiringFacts(path, self.definitions, self.spans, source)
+
+    # -- the walk -----------------------------------------------------------------
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        enclosing = self.scope
+        super().visit_FunctionDef(node)
+        self.spans.enter(node)
+        self.spans.remember(node)
+        self.definitions.enter_function(node, enclosing)
+        self.signals.visit_FunctionDef(node, enclosing)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.definitions.leave()
+        self.spans.leave()
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        super().visit_ClassDef(node)
+        self.spans.enter(node)
+        self.spans.remember(node)
+        self.definitions.enter_class(node)
+        self.wiring.visit_ClassDef(node)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.definitions.leave()
+        self.spans.leave()
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self.spans.enter(node)
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine) -> None:
+        self.spans.leave()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.signals.visit_Call(node)
+        self.wiring.visit_Call(node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.signals.visit_Attribute(node)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        super().visit_Assign(node)
+        self.signals.visit_Assign(node)
+        self.wiring.visit_Assign(node)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        super().visit_AnnAssign(node)
+        self.wiring.visit_AnnAssign(node)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        super().visit_AugAssign(node)
+        self.wiring.visit_AugAssign(node)
+
+    def visit_Import(self, node: cst.Import) -> None:
+        super().visit_Import(node)
+        self.wiring.visit_Import(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        super().visit_ImportFrom(node)
+        base = absolute_module(node.module, len(node.relative), self.package)
+        self.signals.visit_ImportFrom(node, base)
+        self.wiring.visit_ImportFrom(node, base)
+
+    # -- facts --------------------------------------------------------------------
+
+    def facts(self) -> ModuleFacts:
+        return ModuleFacts(
+            self.path,
+            self.module_name,
+            connections=tuple(self.signals.connections()),
+            module_name_refs=tuple(self.signals.module_name_refs()),
+            signal_defs=tuple(self.signals.signal_defs()),
+            send_calls=tuple(self.signals.send_calls()),
+            model_classes=tuple(self.signals.model_classes()),
+            wiring=self.wiring.facts(),
+        )
+
+
+def collect(
+    path: str,
+    module: cst.Module,
+    package: str | None = None,
+    module_name: str | None = None,
+    source: str | None = None,
+    *,
+    parsed_source: str | None = None,
+    statement_lines: Sequence[tuple[int, int]] | None = None,
+    line_map: Sequence[int] | None = None,
+) -> ModuleFacts:
+    """Facts of one parsed module. ``source`` (the text it was parsed from, or the
+    original of ``parsed_source`` when that was parsed) lets positions be computed for
+    the few statements that need them; ``statement_lines`` (the lines each top-level
+    statement may stand on) narrows where they are looked for; ``line_map`` gives the
+    source line of each line of ``parsed_source``."""
+    collector = FactCollector(path, module, package, module_name, source, parsed_source, line_map)
+    if statement_lines is not None and len(statement_lines) != len(module.body):
+        statement_lines = None
+    for index, statement in enumerate(module.body):
+        lines = statement_lines[index] if statement_lines else None
+        collector.spans.enter_top_level(statement, lines)
+        walk(statement, collector)
+    return collector.facts()

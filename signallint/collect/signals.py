@@ -1,0 +1,424 @@
+"""Signal facts: connections, signal definitions, sends, names read from Django's
+modules, and models with many-to-many fields.
+
+During the walk only the few nodes that can matter are remembered (``connect`` and
+``disconnect`` calls, decorated functions, ``Signal()`` calls, sends, ``from M import N``
+and ``M.N`` where M is a Django module the catalogue knows); names are resolved and
+positions computed afterwards, and only for those.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import libcst as cst
+
+from signallint import catalogue
+from signallint.collect.definitions import Definitions, argument, keyword_argument
+from signallint.collect.receivers import Receivers
+from signallint.collect.spans import SpanLocator
+from signallint.facts import (
+    Argument,
+    Connection,
+    ConnectionStyle,
+    ModelClass,
+    ModuleNameRef,
+    ReceiverKind,
+    SendCall,
+    Sender,
+    SendMethod,
+    SignalDef,
+    SignalUse,
+)
+from signallint.names import BindingKind, Scope, ScopeKind, dotted_name
+
+CONNECTION_METHODS = {"connect": ConnectionStyle.CONNECT, "disconnect": ConnectionStyle.DISCONNECT}
+SEND_METHODS = {method.value: method for method in SendMethod}
+SIGNAL_CLASSES = {
+    "django.dispatch.Signal": False,
+    "django.dispatch.dispatcher.Signal": False,
+    "django.db.models.signals.ModelSignal": True,
+}
+RECEIVER_DECORATORS = frozenset(f"{module}.receiver" for module in catalogue.RECEIVER_MODULES)
+
+
+class SignalFacts:
+    """Remembers what may be a signal fact during the walk; makes the facts after it."""
+
+    def __init__(self, definitions: Definitions, spans: SpanLocator):
+        self.definitions = definitions
+        self.scopes = definitions.scopes
+        self.spans = spans
+        self.module = spans.module
+        self.receivers = Receivers(definitions, spans)
+        self._calls: list[tuple[cst.Call, Scope]] = []
+        self._decorated: list[tuple[cst.FunctionDef, Scope]] = []
+        self._import_froms: list[tuple[cst.ImportFrom, str]] = []
+        self._attributes: list[tuple[cst.Attribute, Scope]] = []
+        self._sends: list[tuple[cst.Call, Scope]] = []
+        self._signal_calls: list[tuple[cst.Call, Scope]] = []
+        self._assigned_names: dict[cst.Call, str] = {}
+        self._signal_targets: dict[cst.CSTNode, cst.Call] = {}
+
+    # -- the walk -----------------------------------------------------------------
+
+    def visit_FunctionDef(self, node: cst.FunctionDef, enclosing: Scope) -> None:
+        if node.decorators:
+            self._decorated.append((node, enclosing))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            if func.attr.value in CONNECTION_METHODS:
+                self._calls.append((node, self.scopes.scope))
+                self.spans.remember(node)
+            elif func.attr.value in SEND_METHODS:
+                self._sends.append((node, self.scopes.scope))
+                self.spans.remember(node)
+        callee = (
+            func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+        )
+        if callee in ("Signal", "ModelSignal"):
+            self._signal_calls.append((node, self.scopes.scope))
+            self.spans.remember(node)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if isinstance(node.value, cst.Call) and len(node.targets) == 1:
+            target = node.targets[0].target
+            if isinstance(target, cst.Name):
+                self._assigned_names[node.value] = target.value
+                self._signal_targets[target] = node.value
+
+    def visit_ImportFrom(self, node: cst.ImportFrom, base: str | None) -> None:
+        if base is not None and base in catalogue.MODULE_NAMES:
+            self._import_froms.append((node, base))
+            self.spans.remember(node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        root: cst.BaseExpression = node.value
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if isinstance(root, cst.Name):
+            self._attributes.append((node, self.scopes.scope))
+            self.spans.remember(node)
+
+    # -- facts --------------------------------------------------------------------
+
+    def connections(self) -> list[Connection]:
+        found: list[Connection] = []
+        for function, scope in self._decorated:
+            for index, decorator in enumerate(function.decorators):
+                connection = self._decorator_connection(function, index, decorator, scope)
+                if connection is not None:
+                    found.append(connection)
+        for call, scope in self._calls:
+            connection = self._call_connection(call, scope)
+            if connection is not None:
+                found.append(connection)
+        return found
+
+    def signal_defs(self) -> list[SignalDef]:
+        found = []
+        for call, scope in self._signal_calls:
+            model_signal = self._signal_class(call, scope)
+            if model_signal is None:
+                continue
+            name = self._assigned_names.get(call)
+            qualified = None
+            if name is not None and scope.kind is ScopeKind.MODULE:
+                qualified = self.definitions.qualify(name)
+            elif name is not None and scope.kind is ScopeKind.CLASS and not scope.in_function:
+                owner = scope.node
+                assert isinstance(owner, cst.ClassDef)
+                path = self.definitions.class_path(owner)
+                qualified = self.definitions.qualify(f"{path}.{name}")
+            providing = next(
+                (a for a in self._arguments(call.args, call) if a.keyword == "providing_args"),
+                None,
+            )
+            sent_locally = (
+                name is not None
+                and scope.in_function
+                and any(
+                    isinstance(send.func, cst.Attribute)
+                    and isinstance(send.func.value, cst.Name)
+                    and send.func.value.value == name
+                    and _within(send_scope, scope)
+                    for send, send_scope in self._sends
+                )
+            )
+            found.append(
+                SignalDef(
+                    qualified,
+                    model_signal,
+                    scope.in_function,
+                    providing,
+                    self.spans.span(call),
+                    sent_locally,
+                )
+            )
+        return found
+
+    def _signal_class(self, call: cst.Call, scope: Scope) -> bool | None:
+        """For a call of Django's Signal class: whether it is a ModelSignal; else None."""
+        kinds = {
+            SIGNAL_CLASSES[name]
+            for name in self.scopes.resolve_expression(call.func, scope)
+            if name in SIGNAL_CLASSES
+        }
+        return kinds.pop() if len(kinds) == 1 else None
+
+    def send_calls(self) -> list[SendCall]:
+        found = []
+        for call, scope in self._sends:
+            assert isinstance(call.func, cst.Attribute)
+            [use] = self._signal_uses(call.func.value, scope, call, allow_lists=False)
+            if not use.candidates:
+                continue
+            found.append(
+                SendCall(
+                    use,
+                    SEND_METHODS[call.func.attr.value],
+                    self._arguments(call.args, call),
+                    self.spans.span(call),
+                )
+            )
+        return found
+
+    def model_classes(self) -> list[ModelClass]:
+        found = []
+        for node, path in self.definitions.classes:
+            fields = _m2m_fields(node, self.module)
+            if fields:
+                qualified = self.definitions.qualify(path)
+                found.append(ModelClass(qualified, fields, self.spans.span(node.name, node)))
+        return found
+
+    def module_name_refs(self) -> list[ModuleNameRef]:
+        refs: list[ModuleNameRef] = []
+        for node, base in self._import_froms:
+            assert not isinstance(node.names, cst.ImportStar)
+            for alias in node.names:
+                name = dotted_name(alias.name)
+                if name is not None:
+                    span = self.spans.span(alias.name, node)
+                    refs.append(ModuleNameRef(base, name, span, via_import=True))
+        for attribute, scope in self._attributes:
+            root: cst.BaseExpression = attribute
+            while isinstance(root, cst.Attribute):
+                root = root.value
+            if not isinstance(root, cst.Name) or root.value not in self.scopes.imported_names:
+                continue
+            for base in sorted(self.scopes.resolve_expression(attribute.value, scope)):
+                if base in catalogue.MODULE_NAMES:
+                    name = attribute.attr.value
+                    span = self.spans.span(attribute)
+                    refs.append(ModuleNameRef(base, name, span, via_import=False))
+        return refs
+
+    # -- connections --------------------------------------------------------------
+
+    def _decorator_connection(
+        self, function: cst.FunctionDef, index: int, decorator: cst.Decorator, scope: Scope
+    ) -> Connection | None:
+        expression = decorator.decorator
+        site = self.definitions.functions[function]
+        kind = ReceiverKind.METHOD if site.class_name else ReceiverKind.FUNCTION
+        if isinstance(expression, cst.Attribute) and expression.attr.value == "connect":
+            # ``@signal.connect``: Django's connect() returns None.
+            signals = self._signal_uses(expression.value, scope, function, allow_lists=False)
+            if not any(use.candidates for use in signals):
+                return None
+            style, sender = ConnectionStyle.CONNECT_DECORATOR, None
+            arguments: tuple[Argument, ...] = ()
+        elif isinstance(expression, cst.Call) and (
+            self.scopes.resolve_expression(expression.func, scope) & RECEIVER_DECORATORS
+        ):
+            signal_arg = argument(expression.args, 0, "signal")
+            if signal_arg is None:
+                return None
+            signals = self._signal_uses(signal_arg.value, scope, function)
+            style = ConnectionStyle.DECORATOR
+            arguments = self._arguments(expression.args, function)
+            sender_arg = keyword_argument(expression.args, "sender")
+            sender = self._sender(sender_arg, scope, function)
+        else:
+            return None
+        return Connection(
+            style=style,
+            signals=signals,
+            receiver_kind=kind,
+            receiver_text=function.name.value,
+            function=self.receivers.function_fact(site),
+            bound=False,
+            arguments=arguments,
+            span=self.spans.span(decorator, function),
+            at_module_level=not scope.in_function,
+            sender=sender,
+            decorator_index=index,
+            receiver_escapes=site.nested and self._name_escapes(function.name.value, scope, 1),
+            owner=self.definitions.scope_owner(scope),
+            receivers=frozenset({self.definitions.qualify(site.qualname)}),
+        )
+
+    def _call_connection(self, call: cst.Call, scope: Scope) -> Connection | None:
+        assert isinstance(call.func, cst.Attribute)
+        signals = self._signal_uses(call.func.value, scope, call, allow_lists=False)
+        if not any(use.candidates for use in signals):
+            return None
+        style = CONNECTION_METHODS[call.func.attr.value]
+        receiver_arg = argument(call.args, 0, "receiver")
+        kind, function, bound, text = ReceiverKind.UNKNOWN, None, False, ""
+        escapes = False
+        receivers = frozenset[str]()
+        if receiver_arg is not None:
+            text = self.module.code_for_node(receiver_arg.value)
+            kind, function, bound = self.receivers.receiver(receiver_arg.value, scope, call)
+            if (
+                function is not None
+                and function.nested
+                and isinstance(receiver_arg.value, cst.Name)
+            ):
+                escapes = self._name_escapes(receiver_arg.value.value, scope, 2)
+            receivers = self.receivers.receiver_names(receiver_arg.value, scope)
+        return Connection(
+            style=style,
+            signals=signals,
+            receiver_kind=kind,
+            receiver_text=text,
+            function=function,
+            bound=bound,
+            arguments=self._arguments(call.args, call),
+            span=self.spans.span(call),
+            at_module_level=not scope.in_function,
+            sender=self._sender(argument(call.args, 1, "sender"), scope, call),
+            receiver_escapes=escapes,
+            owner=self.definitions.scope_owner(scope),
+            receivers=receivers,
+        )
+
+    def _name_escapes(self, name: str, scope: Scope, expected_uses: int) -> bool:
+        """Whether ``name`` appears in its function more often than its def and connection.
+
+        A closure that is stored, returned or passed anywhere else may outlive the call.
+        """
+        current: Scope | None = scope
+        while current is not None and current.kind is not ScopeKind.FUNCTION:
+            current = current.parent
+        if current is None or current.node is None:
+            return True
+        code = self.module.code_for_node(current.node)
+        return len(re.findall(rf"\b{re.escape(name)}\b", code)) > expected_uses
+
+    def _sender(self, arg: cst.Arg | None, scope: Scope, within: cst.CSTNode) -> Sender | None:
+        if arg is None:
+            return None
+        value = arg.value
+        literal = None
+        if isinstance(value, cst.SimpleString):
+            evaluated = value.evaluated_value
+            literal = evaluated if isinstance(evaluated, str) else None
+        return Sender(
+            self.module.code_for_node(value),
+            self.spans.span(value, within),
+            literal,
+            self.definitions.class_names(value, scope),
+        )
+
+    def _signal_uses(
+        self,
+        expression: cst.BaseExpression,
+        scope: Scope,
+        within: cst.CSTNode,
+        allow_lists: bool = True,
+    ) -> tuple[SignalUse, ...]:
+        elements: Sequence[cst.BaseExpression]
+        if allow_lists and isinstance(expression, (cst.List, cst.Tuple)):
+            elements = [element.value for element in expression.elements]
+        else:
+            elements = [expression]
+        return tuple(
+            SignalUse(
+                self._signal_names(element, scope),
+                self.module.code_for_node(element),
+                self.spans.span(element, within),
+            )
+            for element in elements
+        )
+
+    def _signal_names(self, expression: cst.BaseExpression, scope: Scope) -> frozenset[str]:
+        """Qualified names a signal expression may refer to, the module's own included."""
+        if isinstance(expression, cst.Name):
+            binding = self.scopes.single_binding(expression.value, scope, (BindingKind.OTHER,))
+            call = (
+                self._signal_targets.get(binding.node)
+                if binding is not None and binding.node is not None
+                else None
+            )
+            module_scope = self.scopes.module_scope
+            at_module_level = binding in module_scope.bindings.get(expression.value, [])
+            if (
+                call is not None
+                and at_module_level
+                and self._signal_class(call, module_scope) is not None
+            ):
+                return frozenset({self.definitions.qualify(expression.value)})
+        if isinstance(expression, cst.Attribute) and isinstance(expression.value, cst.Name):
+            binding = self.scopes.single_binding(
+                expression.value.value, scope, (BindingKind.CLASS,)
+            )
+            if binding is not None and isinstance(binding.node, cst.ClassDef):
+                path = self.definitions.class_path(binding.node)
+                return frozenset({self.definitions.qualify(f"{path}.{expression.attr.value}")})
+        return self.scopes.resolve_expression(expression, scope)
+
+    def _arguments(self, args: Sequence[cst.Arg], within: cst.CSTNode) -> tuple[Argument, ...]:
+        return tuple(
+            Argument(
+                arg.keyword.value if arg.keyword is not None else (arg.star or None),
+                self.module.code_for_node(arg.value),
+                self.spans.span(arg, within),
+            )
+            for arg in args
+        )
+
+
+def _within(inner: Scope, outer: Scope) -> bool:
+    current: Scope | None = inner
+    while current is not None:
+        if current is outer:
+            return True
+        current = current.parent
+    return False
+
+
+def _m2m_fields(node: cst.ClassDef, module: cst.Module) -> tuple[tuple[str, str | None], ...]:
+    """``name = ...ManyToManyField(..., through=X)`` in a class body: (name, X as text)."""
+    fields: list[tuple[str, str | None]] = []
+    body = node.body
+    if not isinstance(body, cst.IndentedBlock):
+        return ()
+    for statement in body.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+                continue
+            target, value = small.targets[0].target, small.value
+            if not isinstance(target, cst.Name) or not isinstance(value, cst.Call):
+                continue
+            callee = dotted_name(value.func)
+            if callee is None or callee.rsplit(".", 1)[-1] != "ManyToManyField":
+                continue
+            through = keyword_argument(value.args, "through")
+            through_text = None
+            if through is not None:
+                through_value = through.value
+                if isinstance(through_value, cst.SimpleString):
+                    evaluated = through_value.evaluated_value
+                    through_text = evaluated if isinstance(evaluated, str) else None
+                else:
+                    through_text = module.code_for_node(through_value)
+            fields.append((target.value, through_text))
+    return tuple(fields)
