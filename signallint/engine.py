@@ -240,14 +240,13 @@ def run_rules(
             continue  # not parsed: none of the facts module rules read
         for rule in module_rules:
             for finding in rule.check(facts, context):
-                fix = finding[2] if len(finding) == 3 else None
-                add(facts.path, rule.code, rule.name, finding[0], finding[1], fix)
+                add(facts.path, rule.code, rule.name, finding.span, finding.message, finding.fix)
     reported = {analysis.facts.path for analysis in analyses}
     for rule in rules:
         if rule.scope is Scope.PROJECT:
-            for path, span, message in rule.check_project(project, context):
-                if path in reported:
-                    add(path, rule.code, rule.name, span, message)
+            for finding in rule.check_project(project, context):
+                if finding.path is not None and finding.path in reported:
+                    add(finding.path, rule.code, rule.name, finding.span, finding.message)
     diagnostics = list(found.values())
     if suppress:
         texts = {a.facts.path: a.text for a in analyses if a.text is not None}

@@ -21,13 +21,20 @@ from signallint.fixes import Fix as FixProposal
 if TYPE_CHECKING:
     from signallint.context import RuleContext
 
-Finding = tuple[Span, str]
-# A finding with the repair the rule proposes (see :mod:`signallint.fixes`).
-FixableFinding = tuple[Span, str, FixProposal | None]
-# A project rule says which file each finding belongs to.
-ProjectFinding = tuple[str, Span, str]
-ModuleCheck = Callable[[ModuleFacts, "RuleContext"], Iterable[Finding | FixableFinding]]
-ProjectCheck = Callable[[ProjectFacts, "RuleContext"], Iterable[ProjectFinding]]
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A problem a rule found: where, what it says, and the repair it proposes (see
+    :mod:`signallint.fixes`), if any. A project rule says which file it is in."""
+
+    span: Span
+    message: str
+    fix: FixProposal | None = None
+    path: str | None = None
+
+
+ModuleCheck = Callable[[ModuleFacts, "RuleContext"], Iterable[Finding]]
+ProjectCheck = Callable[[ProjectFacts, "RuleContext"], Iterable[Finding]]
 
 # Listed by hand so that ``grep`` finds every rule; a test checks nothing is missing.
 RULE_MODULES = (

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from signallint import fixes
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts
-from signallint.rules import Fix, FixableFinding, rule
+from signallint.rules import Finding, Fix, rule
 from signallint.signatures import checked_receivers
 
 
@@ -15,7 +15,7 @@ from signallint.signatures import checked_receivers
     "receiver `{name}` does not accept **kwargs; add **kwargs to its parameters",
     fix=Fix.SAFE,
 )
-def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
+def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds receivers of Django signals whose signature has no `**kwargs` parameter.
@@ -63,7 +63,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
     for connection, function, _specs in checked_receivers(facts.connections, context):
         if not function.accepts_var_keyword:
             name = function.name if function.name != "<lambda>" else connection.receiver_text
-            yield (
+            yield Finding(
                 function.span,
                 (f"receiver `{name}` does not accept **kwargs; add **kwargs to its parameters"),
                 fixes.safe(fixes.AddVarKeyword(function.span), "add **kwargs"),

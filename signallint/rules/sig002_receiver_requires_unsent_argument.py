@@ -7,7 +7,7 @@ from signallint import fixes
 from signallint.catalogue import SignalSpec
 from signallint.context import RuleContext
 from signallint.facts import FunctionFact, ModuleFacts, Param, ParamKind
-from signallint.rules import Finding, Fix, FixableFinding, rule
+from signallint.rules import Finding, Fix, rule
 from signallint.signatures import checked_receivers, misplaced_sender_param, passed_names
 
 
@@ -17,7 +17,7 @@ from signallint.signatures import checked_receivers, misplaced_sender_param, pas
     "receiver `{name}` requires `{param}`, which `{signal}` never sends",
     fix=Fix.UNSAFE,
 )
-def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding | FixableFinding]:
+def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds receiver parameters without a default whose name the signal never passes,
@@ -88,7 +88,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding | Fixabl
                     continue
                 label = f"`{spec.name}`"
                 if param.name in spec.sometimes_sent(context.version):
-                    yield (
+                    yield Finding(
                         param.span,
                         (
                             f"receiver `{function.name}` requires `{param.name}`, which {label} "
@@ -102,7 +102,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding | Fixabl
                     if suggestion
                     else "give it a default or remove it"
                 )
-                yield (
+                yield Finding(
                     param.span,
                     (
                         f"receiver `{function.name}` requires `{param.name}`, "

@@ -54,7 +54,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         passed = frozenset().union(*(passed_names(spec, context) for spec in specs))
         for param in function.params:
             if param.kind is ParamKind.POSITIONAL_ONLY and (param.required or param.name in passed):
-                yield (
+                yield Finding(
                     param.span,
                     (
                         f"receiver `{function.name}` takes `{param.name}` positional-only, but "
@@ -63,7 +63,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
                 )
         misplaced = misplaced_sender_param(function, specs, context)
         if misplaced is not None:
-            yield (
+            yield Finding(
                 misplaced.span,
                 (
                     f"first parameter `{misplaced.name}` of receiver `{function.name}` never "

@@ -53,10 +53,10 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
                 assert spec.since is not None
                 when = f"is new in Django {format_version(spec.since)}"
             target = format_version(context.version)
-            yield (
+            yield Finding(
                 ref.span,
                 (f"signal `{ref.name}` {when}; `{ref.module}` does not have it in Django {target}"),
             )
         elif judgement.verdict is Verdict.UNKNOWN:
             hint = f"; did you mean `{judgement.suggestion}`?" if judgement.suggestion else ""
-            yield ref.span, f"`{ref.module}` has no signal `{ref.name}`{hint}"
+            yield Finding(ref.span, f"`{ref.module}` has no signal `{ref.name}`{hint}")

@@ -6,7 +6,7 @@ from signallint import catalogue, fixes
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts, ModuleNameRef
 from signallint.module_names import Verdict, judge
-from signallint.rules import Fix, FixableFinding, rule
+from signallint.rules import Finding, Fix, rule
 
 
 @rule(
@@ -15,7 +15,7 @@ from signallint.rules import Fix, FixableFinding, rule
     "signal `{name}` is not in `{module}`; import it from `{home}`",
     fix=Fix.SAFE,
 )
-def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
+def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds a real Django signal imported from (or looked up on) a module that does not
@@ -48,7 +48,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
         judgement = judge(ref, context.version)
         if judgement.verdict is Verdict.WRONG_MODULE:
             assert judgement.spec is not None
-            yield (
+            yield Finding(
                 ref.span,
                 (
                     f"signal `{ref.name}` is not in `{ref.module}`; "

@@ -7,7 +7,7 @@ from signallint import catalogue, fixes
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts, ModuleNameRef, Span
 from signallint.module_names import Verdict, judge
-from signallint.rules import Fix, FixableFinding, rule
+from signallint.rules import Finding, Fix, rule
 
 
 @rule(
@@ -16,7 +16,7 @@ from signallint.rules import Fix, FixableFinding, rule
     "`{module}` has no `{name}`; import `receiver` from `django.dispatch`",
     fix=Fix.SAFE,
 )
-def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
+def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds a misspelled `receiver` (`reciver`, `reciever`) imported from
@@ -51,7 +51,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
     """
     for ref in facts.module_name_refs:
         if judge(ref, context.version).verdict is Verdict.BAD_RECEIVER:
-            yield (
+            yield Finding(
                 ref.span,
                 (f"`{ref.module}` has no `{ref.name}`; import `receiver` from `django.dispatch`"),
                 _repair(ref),

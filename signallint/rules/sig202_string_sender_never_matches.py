@@ -62,7 +62,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         for spec in specs:
             if spec.model_signal or _may_be_the_same_object(sender.literal, spec.sender):
                 continue
-            yield (
+            yield Finding(
                 sender.span,
                 (
                     f"`{spec.name}` is not a model signal: the string sender {sender.text} never "

@@ -58,7 +58,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         if specs is None or not any(spec.model_signal for spec in specs):
             continue
         if not LAZY_MODEL_REFERENCE.fullmatch(sender.literal):
-            yield (
+            yield Finding(
                 sender.span,
                 (
                     f'lazy sender {sender.text} is not of the form "app_label.ModelName"; '

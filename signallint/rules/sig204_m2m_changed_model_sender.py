@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from signallint import fixes
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts
-from signallint.rules import Fix, FixableFinding, rule
+from signallint.rules import Finding, Fix, rule
 
 M2M_CHANGED = "django.db.models.signals.m2m_changed"
 
@@ -17,7 +17,7 @@ M2M_CHANGED = "django.db.models.signals.m2m_changed"
     "use `{model}.{field}.through`",
     fix=Fix.UNSAFE,
 )
-def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
+def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds `m2m_changed` receivers whose `sender=` is a model that declares a
@@ -100,7 +100,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
         if len(fields) == 1:
             through = f"{sender.text}.{fields[0]}.through"
             fix = fixes.unsafe(fixes.Replace(sender.span, sender.text, through), f"use `{through}`")
-        yield (
+        yield Finding(
             sender.span,
             (f"`m2m_changed` is sent with the intermediate model, never `{sender.text}`; {hint}"),
             fix,

@@ -75,7 +75,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
             if i not in indices and function.decorators[i] not in HARMLESS_OUTER
         ]
         if outer and context.signals_of(connection.signals) is not None:
-            yield (
+            yield Finding(
                 connection.span,
                 (
                     f"@receiver is below @{outer[-1]}: the signal calls the undecorated function; "

@@ -63,7 +63,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         below = [d for d in function.decorators[index + 1 :] if d in METHOD_DECORATORS]
         above = [d for d in function.decorators[:index] if d in METHOD_DECORATORS]
         if below:
-            yield (
+            yield Finding(
                 connection.span,
                 (
                     f"@receiver is above @{below[0]} on `{function.name}`: it is given a "
@@ -72,7 +72,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
             )
         elif not above or above[-1] == "classmethod":
             first = "cls" if above else "self"
-            yield (
+            yield Finding(
                 connection.span,
                 (
                     f"@receiver on method `{function.name}`: `{first}` is never passed, Django "

@@ -65,7 +65,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         if len(positional) > most_positional:
             extra = positional[most_positional]
             what = "the sender" if connection.style is ConnectionStyle.DECORATOR else "it"
-            yield (
+            yield Finding(
                 extra.span,
                 (
                     f"{call} takes at most {most_positional} positional argument"
@@ -77,7 +77,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
                 continue
             close = difflib.get_close_matches(argument.keyword, accepted, n=1, cutoff=0.6)
             hint = f"; did you mean `{close[0]}`?" if close else ""
-            yield (
+            yield Finding(
                 argument.span,
                 (f"{call} got an unexpected keyword argument `{argument.keyword}`{hint}"),
             )

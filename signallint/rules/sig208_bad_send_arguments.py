@@ -55,7 +55,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         method = call.method.value
         positional = [a for a in call.arguments if a.keyword is None]
         if len(positional) > 1:
-            yield (
+            yield Finding(
                 positional[1].span,
                 (
                     f"`{method}()` takes the sender as its only positional argument; "
@@ -64,10 +64,12 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
             )
         has_sender = positional or any(a.keyword in ("sender", "**") for a in call.arguments)
         if not has_sender:
-            yield call.span, f"`{method}()` needs a sender: pass `sender=` (it may be None)"
+            yield Finding(
+                call.span, f"`{method}()` needs a sender: pass `sender=` (it may be None)"
+            )
         for argument in call.arguments:
             if argument.keyword == "signal":
-                yield (
+                yield Finding(
                     argument.span,
                     (
                         f"`{method}()` passes `signal=`, which Django already passes to every "

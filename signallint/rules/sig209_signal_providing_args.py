@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from signallint import fixes
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts
-from signallint.rules import Fix, FixableFinding, rule
+from signallint.rules import Finding, Fix, rule
 
 
 @rule(
@@ -15,7 +15,7 @@ from signallint.rules import Fix, FixableFinding, rule
     since=(4, 0),
     fix=Fix.SAFE,
 )
-def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
+def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds `Signal(providing_args=[...])` (Django's `Signal` or `ModelSignal`, not
@@ -55,7 +55,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
         if definition.providing_args is not None:
             argument = definition.providing_args
             action = fixes.DropProvidingArgs(argument.span)
-            yield (
+            yield Finding(
                 argument.span,
                 (
                     "`providing_args` was removed in Django 4.0: Signal() raises TypeError; "

@@ -55,7 +55,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         if connection.style is ConnectionStyle.DISCONNECT or function is None:
             continue
         if function.is_async and context.signals_of(connection.signals) is not None:
-            yield (
+            yield Finding(
                 function.span,
                 (
                     f"async receiver `{function.name}` is never awaited by send() in Django "

@@ -67,7 +67,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
             continue
         for save in function.saves:
             if save.target == "instance" and not save.has_update_fields:
-                yield (
+                yield Finding(
                     save.span,
                     (
                         f"`instance.save()` in post_save receiver `{function.name}` sends "

@@ -49,7 +49,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
     for definition in facts.signal_defs:
         if definition.in_function and definition.sent_locally:
-            yield (
+            yield Finding(
                 definition.span,
                 (
                     "a Signal() created and sent inside a function can have no receivers; "

@@ -50,7 +50,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         if context.signals_of(connection.signals) is None:
             continue
         [use] = connection.signals
-        yield (
+        yield Finding(
             connection.span,
             (
                 f"`@{use.text}.connect` returns None, so the function is garbage-collected "

@@ -11,7 +11,7 @@ from signallint.project import (
     where_to_import,
     why_not_imported,
 )
-from signallint.rules import ProjectFinding, project_rule
+from signallint.rules import Finding, project_rule
 
 
 @project_rule(
@@ -20,7 +20,7 @@ from signallint.rules import ProjectFinding, project_rule
     "receiver `{name}` is connected only under tests: only tests import `{module}`; "
     "import it in `{config}.ready()`",
 )
-def check(project: ProjectFacts, context: RuleContext) -> Iterator[ProjectFinding]:
+def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds receivers connected at module level in a module (not itself test code) that
@@ -91,10 +91,10 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[ProjectFindin
         verdict = picture.verdict(facts.path)
         if verdict.status is Status.TESTS_ONLY:
             name = connection.receiver_text or "?"
-            yield (
-                facts.path,
+            yield Finding(
                 connection.span,
                 f"receiver `{name}` is connected only under tests: "
                 f"{why_not_imported(picture, facts.path, verdict)}; "
                 f"{where_to_import(picture, facts.path, verdict)}",
+                path=facts.path,
             )

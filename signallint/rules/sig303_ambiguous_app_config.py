@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from signallint.context import RuleContext
 from signallint.facts import FILE_START, ProjectFacts
 from signallint.project import Choice, display, picture_of
-from signallint.rules import ProjectFinding, project_rule
+from signallint.rules import Finding, project_rule
 
 
 @project_rule(
@@ -15,7 +15,7 @@ from signallint.rules import ProjectFinding, project_rule
     '"{app}" in INSTALLED_APPS Django uses a plain AppConfig, so no `ready()` runs; '
     "set `default = True` on the one to use",
 )
-def check(project: ProjectFacts, context: RuleContext) -> Iterator[ProjectFinding]:
+def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds an app's `apps.py` with several `AppConfig` subclasses where Django cannot
@@ -107,21 +107,21 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[ProjectFindin
                 if inheriting
                 else ""
             )
-            yield (
-                module.facts.path,
+            yield Finding(
                 span,
                 f"{names} in `{where}` are AppConfigs and none sets `default = True`"
                 f"{inherited}: "
                 f'for "{config.package}" in INSTALLED_APPS Django uses a plain AppConfig, '
                 f"{effect}; set `default = True` on the one to use",
+                path=module.facts.path,
             )
         elif config.choice is Choice.SEVERAL_DEFAULTS:
-            yield (
-                module.facts.path,
+            yield Finding(
                 span,
                 f"{names} in `{where}` all set `default = True`: "
                 f'for "{config.package}" in INSTALLED_APPS Django raises RuntimeError at '
                 "start-up; keep `default = True` on one of them",
+                path=module.facts.path,
             )
 
 

@@ -7,7 +7,7 @@ from signallint.catalogue import format_version
 from signallint.context import RuleContext
 from signallint.facts import ProjectFacts
 from signallint.project import Choice, display, picture_of
-from signallint.rules import ProjectFinding, project_rule
+from signallint.rules import Finding, project_rule
 
 
 @project_rule(
@@ -17,7 +17,7 @@ from signallint.rules import ProjectFinding, project_rule
     "{version}); remove it",
     since=(4, 1),
 )
-def check(project: ProjectFacts, context: RuleContext) -> Iterator[ProjectFinding]:
+def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds `default_app_config = "..."` in a package's `__init__.py`.
@@ -91,4 +91,4 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[ProjectFindin
                     f"{dead}: Django uses `{config.chosen.name}`, not `{name}`; remove it, "
                     "and mark the config you want with `default = True`"
                 )
-        yield facts.path, wiring.default_app_config.span, message
+        yield Finding(wiring.default_app_config.span, message, path=facts.path)

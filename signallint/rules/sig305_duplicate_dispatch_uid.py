@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from signallint.context import RuleContext
 from signallint.facts import ProjectFacts
 from signallint.project import dispatch_conflicts, display, picture_of
-from signallint.rules import ProjectFinding, project_rule
+from signallint.rules import Finding, project_rule
 
 
 @project_rule(
@@ -14,7 +14,7 @@ from signallint.rules import ProjectFinding, project_rule
     "receiver `{name}` reuses dispatch_uid {uid} of `{other}` ({where}) for `{signal}` and "
     "the same sender: Django connects whichever comes first and silently ignores the other",
 )
-def check(project: ProjectFacts, context: RuleContext) -> Iterator[ProjectFinding]:
+def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds two different receivers connected to the same signal, for the same sender,
@@ -72,12 +72,12 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[ProjectFindin
     picture = picture_of(project)
     for conflict in dispatch_conflicts(project, context):
         facts, connection, first_facts, first, key = conflict
-        yield (
-            facts.path,
+        yield Finding(
             connection.span,
             f"receiver `{connection.receiver_text}` reuses dispatch_uid {key[2]!r} of "
             f"`{first.receiver_text}` ({display(picture, first_facts.path)}:{first.span.line})"
             f" for `{key[0].rsplit('.', 1)[-1]}` and the same sender: Django connects "
             "whichever comes first and silently ignores the other; give each receiver its "
             "own dispatch_uid",
+            path=facts.path,
         )
