@@ -5,14 +5,18 @@ from collections.abc import Iterator
 from signallint import fixes
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts
-from signallint.rules import Finding, Fix, rule
+from signallint.rules import Finding, Fix, Message, rule
 from signallint.signatures import checked_receivers
+
+MISSING_KWARGS = Message(
+    "receiver `{name}` does not accept **kwargs; add **kwargs to its parameters"
+)
 
 
 @rule(
     "SIG001",
     "receiver-missing-kwargs",
-    "receiver `{name}` does not accept **kwargs; add **kwargs to its parameters",
+    MISSING_KWARGS,
     fix=Fix.SAFE,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
@@ -65,6 +69,6 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
             name = function.name if function.name != "<lambda>" else connection.receiver_text
             yield Finding(
                 function.span,
-                (f"receiver `{name}` does not accept **kwargs; add **kwargs to its parameters"),
+                MISSING_KWARGS.format(name=name),
                 fixes.safe(fixes.AddVarKeyword(function.span), "add **kwargs"),
             )

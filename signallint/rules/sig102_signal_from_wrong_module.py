@@ -6,13 +6,15 @@ from signallint import catalogue, fixes
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts, ModuleNameRef
 from signallint.module_names import Verdict, judge
-from signallint.rules import Finding, Fix, rule
+from signallint.rules import Finding, Fix, Message, rule
+
+WRONG_MODULE = Message("signal `{name}` is not in `{module}`; import it from `{home}`")
 
 
 @rule(
     "SIG102",
     "signal-from-wrong-module",
-    "signal `{name}` is not in `{module}`; import it from `{home}`",
+    WRONG_MODULE,
     fix=Fix.SAFE,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
@@ -50,10 +52,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
             assert judgement.spec is not None
             yield Finding(
                 ref.span,
-                (
-                    f"signal `{ref.name}` is not in `{ref.module}`; "
-                    f"import it from `{judgement.spec.module}`"
-                ),
+                WRONG_MODULE.format(name=ref.name, module=ref.module, home=judgement.spec.module),
                 _move(ref, context),
             )
 

@@ -7,13 +7,15 @@ from signallint import catalogue, fixes
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts, ModuleNameRef, Span
 from signallint.module_names import Verdict, judge
-from signallint.rules import Finding, Fix, rule
+from signallint.rules import Finding, Fix, Message, rule
+
+BAD_RECEIVER = Message("`{module}` has no `{name}`; import `receiver` from `django.dispatch`")
 
 
 @rule(
     "SIG103",
     "bad-receiver-import",
-    "`{module}` has no `{name}`; import `receiver` from `django.dispatch`",
+    BAD_RECEIVER,
     fix=Fix.SAFE,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
@@ -53,7 +55,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         if judge(ref, context.version).verdict is Verdict.BAD_RECEIVER:
             yield Finding(
                 ref.span,
-                (f"`{ref.module}` has no `{ref.name}`; import `receiver` from `django.dispatch`"),
+                BAD_RECEIVER.format(module=ref.module, name=ref.name),
                 _repair(ref),
             )
 

@@ -5,13 +5,18 @@ from collections.abc import Iterator
 from signallint import fixes
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts
-from signallint.rules import Finding, Fix, rule
+from signallint.rules import Finding, Fix, Message, rule
+
+PROVIDING_ARGS = Message(
+    "`providing_args` was removed in Django 4.0: Signal() raises TypeError; "
+    "remove it and document the keywords in a comment"
+)
 
 
 @rule(
     "SIG209",
     "signal-providing-args",
-    "`providing_args` was removed in Django 4.0: Signal() raises TypeError",
+    PROVIDING_ARGS,
     since=(4, 0),
     fix=Fix.SAFE,
 )
@@ -57,9 +62,6 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
             action = fixes.DropProvidingArgs(argument.span)
             yield Finding(
                 argument.span,
-                (
-                    "`providing_args` was removed in Django 4.0: Signal() raises TypeError; "
-                    "remove it and document the keywords in a comment"
-                ),
+                PROVIDING_ARGS.format(),
                 fixes.safe(action, "remove providing_args, keep it as a comment"),
             )

@@ -4,14 +4,18 @@ from collections.abc import Iterator
 
 from signallint.context import RuleContext
 from signallint.facts import ConnectionStyle, FunctionFact, ProjectFacts
-from signallint.rules import Finding, project_rule
+from signallint.rules import Finding, Message, project_rule
 from signallint.signatures import checked_receivers
+
+NOT_ACCEPTED = Message(
+    "`{signal}.{method}()` passes `{keyword}`, which receiver `{name}` ({where}) does not accept"
+)
 
 
 @project_rule(
     "SIG214",
     "send-keyword-not-accepted",
-    "`{signal}.send()` passes `{keyword}`, which receiver `{name}` does not accept",
+    NOT_ACCEPTED,
 )
 def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     """
@@ -75,10 +79,12 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
                 for keyword in sorted(call.keywords - {"sender"} - accepted):
                     yield Finding(
                         call.span,
-                        (
-                            f"`{call.signal.text}.{call.method.value}()` passes `{keyword}`, which "
-                            f"receiver `{function.name}` ({path}:{function.span.line}) "
-                            "does not accept"
+                        NOT_ACCEPTED.format(
+                            signal=call.signal.text,
+                            method=call.method.value,
+                            keyword=keyword,
+                            name=function.name,
+                            where=f"{path}:{function.span.line}",
                         ),
                         path=module.path,
                     )

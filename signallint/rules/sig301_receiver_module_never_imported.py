@@ -11,14 +11,18 @@ from signallint.project import (
     where_to_import,
     why_not_imported,
 )
-from signallint.rules import Finding, project_rule
+from signallint.rules import Finding, Message, project_rule
+
+# What imports the module and where to import it are said by the helpers of the family.
+NEVER_CONNECTED = Message(
+    "receiver `{name}` is never connected: {what_imports_it}; {where_to_import_it}"
+)
 
 
 @project_rule(
     "SIG301",
     "receiver-module-never-imported",
-    "receiver `{name}` is never connected: nothing imports `{module}`; import it in "
-    "`{config}.ready()`",
+    NEVER_CONNECTED,
 )
 def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     """
@@ -114,8 +118,10 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
             name = connection.receiver_text or "?"
             yield Finding(
                 connection.span,
-                f"receiver `{name}` is never connected: "
-                f"{why_not_imported(picture, facts.path, verdict)}; "
-                f"{where_to_import(picture, facts.path, verdict)}",
+                NEVER_CONNECTED.format(
+                    name=name,
+                    what_imports_it=why_not_imported(picture, facts.path, verdict),
+                    where_to_import_it=where_to_import(picture, facts.path, verdict),
+                ),
                 path=facts.path,
             )

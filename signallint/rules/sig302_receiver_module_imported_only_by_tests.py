@@ -11,14 +11,18 @@ from signallint.project import (
     where_to_import,
     why_not_imported,
 )
-from signallint.rules import Finding, project_rule
+from signallint.rules import Finding, Message, project_rule
+
+# What imports the module and where to import it are said by the helpers of the family.
+ONLY_UNDER_TESTS = Message(
+    "receiver `{name}` is connected only under tests: {what_imports_it}; {where_to_import_it}"
+)
 
 
 @project_rule(
     "SIG302",
     "receiver-module-imported-only-by-tests",
-    "receiver `{name}` is connected only under tests: only tests import `{module}`; "
-    "import it in `{config}.ready()`",
+    ONLY_UNDER_TESTS,
 )
 def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     """
@@ -93,8 +97,10 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
             name = connection.receiver_text or "?"
             yield Finding(
                 connection.span,
-                f"receiver `{name}` is connected only under tests: "
-                f"{why_not_imported(picture, facts.path, verdict)}; "
-                f"{where_to_import(picture, facts.path, verdict)}",
+                ONLY_UNDER_TESTS.format(
+                    name=name,
+                    what_imports_it=why_not_imported(picture, facts.path, verdict),
+                    where_to_import_it=where_to_import(picture, facts.path, verdict),
+                ),
                 path=facts.path,
             )

@@ -7,14 +7,26 @@ from signallint.catalogue import format_version
 from signallint.context import RuleContext
 from signallint.facts import ProjectFacts
 from signallint.project import Choice, display, picture_of
-from signallint.rules import Finding, project_rule
+from signallint.rules import Finding, Message, project_rule
+
+_DEAD = "`default_app_config` is dead code: Django ignores it since 4.1 (the target is {version})"
+DEAD = Message(_DEAD + "; remove it")
+DEAD_AND_ELSEWHERE = Message(
+    _DEAD + ", so `{name}` is never used (nor its `ready()`); move it to `{apps}` or name "
+    "`{value}` in INSTALLED_APPS"
+)
+DEAD_AND_NOT_CHOSEN = Message(
+    _DEAD + ": Django uses `{chosen}`, not `{name}`; remove it, and mark the config you "
+    "want with `default = True`"
+)
 
 
 @project_rule(
     "SIG304",
     "default-app-config-ignored",
-    "`default_app_config` is dead code: Django ignores it since 4.1 (the target is "
-    "{version}); remove it",
+    DEAD,
+    DEAD_AND_ELSEWHERE,
+    DEAD_AND_NOT_CHOSEN,
     since=(4, 1),
 )
 def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
@@ -69,11 +81,7 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
             continue
         if os.path.basename(facts.path) != "__init__.py":
             continue
-        dead = (
-            "`default_app_config` is dead code: Django ignores it since 4.1 "
-            f"(the target is {target})"
-        )
-        message = f"{dead}; remove it"
+        message = DEAD.format(version=target)
         value = wiring.default_app_config.value
         config = picture.app_configs_of(facts.path)
         if value and "." in value and config is not None and config.listed:
@@ -82,13 +90,11 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
             if value in picture.installed_apps:
                 pass  # INSTALLED_APPS names the class itself: Django uses it
             elif config.module not in picture.modules_named(module):
-                message = (
-                    f"{dead}, so `{name}` is never used (nor its `ready()`); move it to "
-                    f"`{apps}` or name `{value}` in INSTALLED_APPS"
+                message = DEAD_AND_ELSEWHERE.format(
+                    version=target, name=name, apps=apps, value=value
                 )
             elif config.choice is Choice.ONE and config.chosen and config.chosen.name != name:
-                message = (
-                    f"{dead}: Django uses `{config.chosen.name}`, not `{name}`; remove it, "
-                    "and mark the config you want with `default = True`"
+                message = DEAD_AND_NOT_CHOSEN.format(
+                    version=target, chosen=config.chosen.name, name=name
                 )
         yield Finding(wiring.default_app_config.span, message, path=facts.path)

@@ -5,14 +5,19 @@ from collections.abc import Iterator
 from signallint.context import RuleContext
 from signallint.facts import ProjectFacts
 from signallint.project import dispatch_conflicts, display, picture_of
-from signallint.rules import Finding, project_rule
+from signallint.rules import Finding, Message, project_rule
+
+DUPLICATE_UID = Message(
+    "receiver `{name}` reuses dispatch_uid {uid} of `{other}` ({where}) for `{signal}` and "
+    "the same sender: Django connects whichever comes first and silently ignores the "
+    "other; give each receiver its own dispatch_uid"
+)
 
 
 @project_rule(
     "SIG305",
     "duplicate-dispatch-uid",
-    "receiver `{name}` reuses dispatch_uid {uid} of `{other}` ({where}) for `{signal}` and "
-    "the same sender: Django connects whichever comes first and silently ignores the other",
+    DUPLICATE_UID,
 )
 def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     """
@@ -74,10 +79,12 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
         facts, connection, first_facts, first, key = conflict
         yield Finding(
             connection.span,
-            f"receiver `{connection.receiver_text}` reuses dispatch_uid {key[2]!r} of "
-            f"`{first.receiver_text}` ({display(picture, first_facts.path)}:{first.span.line})"
-            f" for `{key[0].rsplit('.', 1)[-1]}` and the same sender: Django connects "
-            "whichever comes first and silently ignores the other; give each receiver its "
-            "own dispatch_uid",
+            DUPLICATE_UID.format(
+                name=connection.receiver_text,
+                uid=repr(key[2]),
+                other=first.receiver_text,
+                where=f"{display(picture, first_facts.path)}:{first.span.line}",
+                signal=key[0].rsplit(".", 1)[-1],
+            ),
             path=facts.path,
         )
