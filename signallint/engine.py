@@ -217,7 +217,7 @@ def run_rules(
     but only ``analyses`` are reported on.
     """
     project = ProjectFacts(tuple(a.facts for a in (*analyses, *others)), root=root)
-    context = RuleContext.for_project(settings, project)
+    context = RuleContext.for_project(project, settings.django_version, settings.declared_signals)
     rules = enabled_rules(settings)
     select = settings.select + settings.extend_select
     found: dict[tuple[str, str, int, int, str], Diagnostic] = {}

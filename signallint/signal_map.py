@@ -97,7 +97,7 @@ def build(paths: Sequence[str], settings: Settings) -> SignalMap:
     """The map of the files under ``paths``, judged against their whole project."""
     analyses, others, root = engine.gather(paths, settings, project=True)
     project = ProjectFacts(tuple(a.facts for a in (*analyses, *others)), root=root)
-    context = RuleContext.for_project(settings, project)
+    context = RuleContext.for_project(project, settings.django_version, settings.declared_signals)
     found = map_of([a.facts for a in analyses], project, context, root)
     wait_for_writes()  # the cache, written meanwhile
     return found
@@ -181,7 +181,7 @@ def _kind(signal: str, context: RuleContext) -> tuple[str, str | None]:
         return "unknown", None  # a name Django does not define (a wrong import: SIG1xx)
     if spec is None:
         return "third-party", None
-    if spec in context.settings.declared_signals:
+    if spec in context.declared_signals:
         return "declared", None
     if spec.package != "django":
         return "third-party", spec.package
