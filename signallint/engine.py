@@ -27,8 +27,9 @@ from signallint import sources
 from signallint.cache import Entry, FactsCache, digest_of, fork_is_safe, wait_for_writes
 from signallint.context import RuleContext
 from signallint.diagnostics import Diagnostic
-from signallint.facts import ModuleFacts, Problem, ProjectFacts, Span
+from signallint.facts import ModuleFacts, Problem, Span
 from signallint.fixes import Fix
+from signallint.layout import project_facts
 from signallint.prefilter import Prefilter
 from signallint.rules import Rule, Scope, all_rules, name_of
 from signallint.settings import Settings, rule_enabled
@@ -216,7 +217,7 @@ def run_rules(
     ``others`` are the other files of the project under ``root``: rules see their facts,
     but only ``analyses`` are reported on.
     """
-    project = ProjectFacts(tuple(a.facts for a in (*analyses, *others)), root=root)
+    project = project_facts(tuple(a.facts for a in (*analyses, *others)), root)
     context = RuleContext.for_project(project, settings.django_version, settings.declared_signals)
     rules = enabled_rules(settings)
     select = settings.select + settings.extend_select
@@ -1017,7 +1018,7 @@ def gather(
 
 def project_root(paths: Sequence[str], settings: Settings) -> str | None:
     """The root of the project ``paths`` belong to, or None."""
-    from signallint.project import find_project_root
+    from signallint.layout import find_project_root
 
     return settings.project_root or find_project_root(paths[0] if paths else ".")
 
@@ -1026,7 +1027,7 @@ def project_items(
     root: str, items: Sequence[_Item], settings: Settings, early: _EarlyStart
 ) -> list[_Item]:
     """The files of the project under ``root`` that are not in ``items``."""
-    from signallint.project import INSTALLED_PACKAGE_DIRECTORIES
+    from signallint.layout import INSTALLED_PACKAGE_DIRECTORIES
 
     seen = {os.path.realpath(item.path) for item in items}
     # Hidden directories and installed packages are not the project's code: no module

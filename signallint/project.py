@@ -44,17 +44,13 @@ from signallint.facts import (
     ReceiverKind,
     Wiring,
 )
+from signallint.layout import is_test_path
 
 if TYPE_CHECKING:
     from signallint.context import RuleContext
 
-# Files whose presence marks a project root, searched upwards from the first path.
-ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "manage.py")
-INSTALLED_PACKAGE_DIRECTORIES = ("site-packages", "dist-packages")
 # Files that start a Django site; their directory is on sys.path when they run.
 LAUNCHERS = ("manage.py",)
-# Directories holding a demo or test site of a distributed package, not a site of its own.
-_NOT_A_SITE = re.compile(r"^(?:examples?|sandbox|demo\w*|docs?|tests?|test\w*)$")
 
 # Modules that popular packages import from every installed app (their
 # ``autodiscover_modules`` equivalents): a module of an app with one of these names is
@@ -91,41 +87,6 @@ _DJANGO_CONFIG = re.compile(r"^django\.contrib\.[\w.]+\.apps\.\w+$")
 
 
 # -- files and names ---------------------------------------------------------------
-
-
-def find_project_root(start: str) -> str | None:
-    """The nearest directory at or above ``start`` with a root marker, in ``start``'s
-    style (relative when it is at or below the current directory)."""
-    directory = os.path.abspath(start)
-    if not os.path.isdir(directory):
-        directory = os.path.dirname(directory)
-    while True:
-        if any(os.path.isfile(os.path.join(directory, m)) for m in ROOT_MARKERS):
-            return _styled(directory, start)
-        if os.path.basename(directory) in INSTALLED_PACKAGE_DIRECTORIES:
-            return None  # installed packages: not a project, whatever holds the environment
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return None
-        directory = parent
-
-
-def _styled(directory: str, like: str) -> str:
-    if os.path.isabs(like):
-        return directory
-    relative = os.path.relpath(directory)
-    return directory if relative.startswith("..") else relative
-
-
-def is_test_path(path: str) -> bool:
-    """Test code: what a test runner imports (``test*.py``, ``tests/``, ``conftest.py``)."""
-    parts = os.path.normpath(path).replace(os.sep, "/").split("/")
-    stem = os.path.splitext(parts[-1])[0]
-    if stem.startswith("test") or stem.endswith("_test") or stem == "conftest":
-        return True
-    return any(
-        part in ("tests", "test", "testing") or part.startswith("test_") for part in parts[:-1]
-    )
 
 
 def add_scan(
@@ -244,6 +205,7 @@ class Picture:
 
     def __init__(self, project: ProjectFacts):
         self.root = os.path.abspath(project.root) if project.root is not None else None
+        self.distributed = project.distributed
         # A module whose imports were not read (facts without wiring, or collected for a
         # run without a root): anything may be imported, so no verdict can be "never".
         self.complete = all(
@@ -730,7 +692,7 @@ class Picture:
             return Verdict(Status.TESTS, "test code")
         if not self.settings:
             return Verdict(Status.UNKNOWN, "no settings module found")
-        if _distributed(module.path, self.root):
+        if module.path in self.distributed:
             return Verdict(Status.UNKNOWN, "part of a distributed package: its users may import it")
         if index in self.reachable:
             return Verdict(Status.CONNECTED)
@@ -754,56 +716,6 @@ class Picture:
         if index in self.reachable_with_tests:
             return Verdict(Status.TESTS_ONLY, "only tests import it", importers, unused)
         return Verdict(Status.NEVER, "nothing Django loads imports it", importers, unused)
-
-
-def _distributed(path: str, root: str) -> bool:
-    """True for a module of a package that is installed elsewhere, whose users may
-    import modules that its own code never does."""
-    parts = path.split(os.sep)
-    if "site-packages" in parts or "dist-packages" in parts:
-        return True
-    directory = os.path.dirname(path)
-    while True:
-        if _is_distribution(directory):
-            return not _is_site(directory)
-        parent = os.path.dirname(directory)
-        if directory == root or parent == directory or not directory.startswith(root):
-            return False
-        directory = parent
-
-
-@functools.lru_cache(maxsize=1024)
-def _is_distribution(directory: str) -> bool:
-    if os.path.isfile(os.path.join(directory, "setup.py")):
-        return True
-    for name, tables in (
-        ("pyproject.toml", ("[build-system]", "[project]", "[tool.poetry]")),
-        ("setup.cfg", ("[metadata]",)),
-    ):
-        try:
-            with open(os.path.join(directory, name), encoding="utf-8", errors="replace") as f:
-                text = f.read()
-        except OSError:
-            continue
-        if any(table in text for table in tables):
-            return True
-    return False
-
-
-@functools.lru_cache(maxsize=1024)
-def _is_site(directory: str) -> bool:
-    """A directory whose code is a Django site: it, or a sub-directory that is not a
-    demo or test project, holds ``manage.py``."""
-    if os.path.isfile(os.path.join(directory, "manage.py")):
-        return True
-    try:
-        entries = os.listdir(directory)
-    except OSError:
-        return False
-    return any(
-        not _NOT_A_SITE.match(entry) and os.path.isfile(os.path.join(directory, entry, "manage.py"))
-        for entry in entries
-    )
 
 
 _LAST: tuple[ProjectFacts, Picture] | None = None

@@ -40,6 +40,7 @@ from signallint import engine
 from signallint.cache import wait_for_writes
 from signallint.context import RuleContext
 from signallint.facts import Connection, ConnectionStyle, ModuleFacts, ProjectFacts
+from signallint.layout import project_facts
 from signallint.project import (
     Picture,
     Status,
@@ -96,7 +97,7 @@ class SignalMap:
 def build(paths: Sequence[str], settings: Settings) -> SignalMap:
     """The map of the files under ``paths``, judged against their whole project."""
     analyses, others, root = engine.gather(paths, settings, project=True)
-    project = ProjectFacts(tuple(a.facts for a in (*analyses, *others)), root=root)
+    project = project_facts(tuple(a.facts for a in (*analyses, *others)), root)
     context = RuleContext.for_project(project, settings.django_version, settings.declared_signals)
     found = map_of([a.facts for a in analyses], project, context, root)
     wait_for_writes()  # the cache, written meanwhile
