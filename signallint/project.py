@@ -20,34 +20,26 @@ module of a distributed package that other projects may import), the verdict is
 
 from __future__ import annotations
 
-import ast
 import bisect
 import functools
 import os
 import re
 from collections import deque
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import TYPE_CHECKING
 
 from signallint import imports_scan
 from signallint.facts import (
     ClassFact,
-    Connection,
-    ConnectionStyle,
     DynamicImport,
     DynamicImportKind,
     ImportFact,
     ModuleFacts,
     ProjectFacts,
-    ReceiverKind,
     Wiring,
 )
 from signallint.layout import is_test_path
-
-if TYPE_CHECKING:
-    from signallint.context import RuleContext
 
 # Files that start a Django site; their directory is on sys.path when they run.
 LAUNCHERS = ("manage.py",)
@@ -727,151 +719,3 @@ def picture_of(project: ProjectFacts) -> Picture:
     if _LAST is None or _LAST[0] is not project:
         _LAST = (project, Picture(project))
     return _LAST[1]
-
-
-# -- what the rules and the map ask ----------------------------------------------------
-
-
-def display(picture: Picture, path: str) -> str:
-    """``path`` relative to the project root, with ``/``: how messages name files."""
-    absolute = os.path.normpath(os.path.abspath(path))
-    if picture.root and absolute.startswith(picture.root + os.sep):
-        return os.path.relpath(absolute, picture.root).replace(os.sep, "/")
-    return os.path.normpath(path).replace(os.sep, "/")
-
-
-def where_to_import(picture: Picture, path: str, verdict: Verdict | None = None) -> str:
-    """How to get the module at ``path`` imported: the ready() of its app's config."""
-    if verdict is not None and verdict.unused_configs:
-        return f"set `default = True` on `{verdict.unused_configs[0].rsplit('.', 1)[1]}`"
-    config = picture.config_for(path)
-    if config is not None:
-        return f"import it in `{config.name}.ready()`"
-    if picture.app_dir_of(path) is not None:
-        return "import it in the `ready()` method of its app's AppConfig"
-    return "import it in an `AppConfig.ready()`"
-
-
-def signals_connected(connection: Connection, context: RuleContext) -> list[str]:
-    """The qualified names of the signals a connection connects to.
-
-    Known signals (Django's, declared in settings, the project's own ``Signal()``s), and
-    a name that is not known only when it plainly is a signal: connected with
-    ``@receiver``, or imported from a module called ``signals`` or ``dispatch``. Any
-    ``x.connect(...)`` is collected as a possible connection; ``sqlite3.connect("db")``
-    is not one.
-    """
-    found = []
-    for use in connection.signals:
-        spec = context.signal_of(use)
-        if spec is not None:
-            found.append(f"{spec.module}.{spec.name}")
-        elif len(use.candidates) == 1:
-            name = next(iter(use.candidates))
-            modules = name.split(".")[:-1]
-            if connection.style is ConnectionStyle.DECORATOR or any(
-                part.endswith("signals") or part == "dispatch" for part in modules
-            ):
-                found.append(name)
-    return found
-
-
-def module_level_connections(
-    project: ProjectFacts, context: RuleContext
-) -> Iterator[tuple[ModuleFacts, Connection]]:
-    """Signal connections that happen when their module is imported (module level or a
-    class body)."""
-    for facts in project.modules:
-        for connection in facts.connections:
-            if (
-                connection.at_module_level
-                and connection.style is not ConnectionStyle.DISCONNECT
-                and signals_connected(connection, context)
-            ):
-                yield facts, connection
-
-
-def why_not_imported(picture: Picture, path: str, verdict: Verdict) -> str:
-    """The middle of a SIG301/SIG302 message: who imports the module, if anyone."""
-    shown = display(picture, path)
-    if verdict.unused_configs:
-        config = verdict.unused_configs[0].rsplit(".", 1)[1]
-        return f"only `{config}` imports `{shown}`, and Django does not use `{config}` (see SIG303)"
-    importers = [display(picture, p) for p in verdict.importers]
-    if verdict.status is Status.TESTS_ONLY:
-        tests = [p for p in importers if is_test_path(p)] or importers
-        return f"only tests import `{shown}` (`{tests[0]}`{', ...' if len(tests) > 1 else ''})"
-    if not importers:
-        return f"nothing imports `{shown}`"
-    listed = ", ".join(f"`{p}`" for p in importers[:2]) + (", ..." if len(importers) > 2 else "")
-    return f"`{shown}` is imported only by {listed}, which Django never loads either"
-
-
-# (signal, sender, dispatch_uid): what Signal.connect() compares, by qualified name or value.
-DispatchKey = tuple[str, Hashable, Hashable]
-Conflict = tuple[ModuleFacts, Connection, ModuleFacts, Connection, DispatchKey]
-
-
-def dispatch_conflicts(project: ProjectFacts, context: RuleContext) -> Iterator[Conflict]:
-    """Module-level connections of different receivers with one (signal, sender,
-    dispatch_uid): each later one (in path and line order) with the first one."""
-    first: dict[DispatchKey, tuple[ModuleFacts, Connection, frozenset[str]]] = {}
-    for facts in sorted(project.modules, key=lambda m: m.path):
-        for connection in sorted(facts.connections, key=lambda c: (c.span.line, c.span.col)):
-            receivers = _receiver_identity(facts, connection)
-            if receivers is None:
-                continue
-            for key in _dispatch_keys(connection, context):
-                seen = first.setdefault(key, (facts, connection, receivers))
-                if seen[1] is not connection and not seen[2] & receivers:
-                    yield facts, connection, seen[0], seen[1], key
-
-
-def _receiver_identity(facts: ModuleFacts, connection: Connection) -> frozenset[str] | None:
-    """What the receiver is, as qualified names; None when unknown."""
-    if not connection.at_module_level or connection.style not in (
-        ConnectionStyle.CONNECT,
-        ConnectionStyle.DECORATOR,
-    ):
-        return None
-    if connection.receiver_kind in (ReceiverKind.LAMBDA, ReceiverKind.PARTIAL):
-        # A new object each time the expression runs, and module level runs once.
-        return frozenset({f"<{facts.path}:{connection.span.line}:{connection.span.col}>"})
-    if facts.wiring is None:
-        return None
-    site = next((s for s in facts.wiring.connection_sites if s.span == connection.span), None)
-    return (site.receivers or None) if site is not None else None
-
-
-def _dispatch_keys(connection: Connection, context: RuleContext) -> Iterator[DispatchKey]:
-    if connection.style is ConnectionStyle.CONNECT:
-        argument = connection.argument("dispatch_uid", 3)
-    else:
-        argument = connection.argument("dispatch_uid")
-    if argument is None:
-        return
-    try:
-        uid = ast.literal_eval(argument.text)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return
-    if uid is None or not isinstance(uid, (str, int, bytes, tuple)):
-        return
-    for signal in signals_connected(connection, context):
-        spec = context.signals.get(signal)
-        sender = _sender_key(connection, spec.model_signal if spec else False)
-        if sender is not None:
-            yield signal, sender, uid
-
-
-def _sender_key(connection: Connection, model_signal: bool) -> Hashable | None:
-    sender = connection.sender
-    if sender is None:
-        return ("none",)
-    if sender.literal is not None:
-        app_label, dot, model = sender.literal.partition(".")
-        # A model signal resolves "app_label.Model" to the class (the model part ignores
-        # case); a plain signal compares string objects by id(), which is not knowable.
-        return ("model", app_label, model.lower()) if model_signal and dot else None
-    if len(sender.candidates) == 1:
-        return ("name", next(iter(sender.candidates)))
-    return None

@@ -41,15 +41,9 @@ from signallint.cache import wait_for_writes
 from signallint.context import RuleContext
 from signallint.facts import Connection, ConnectionStyle, ModuleFacts, ProjectFacts
 from signallint.layout import project_facts
-from signallint.project import (
-    Picture,
-    Status,
-    dispatch_conflicts,
-    display,
-    picture_of,
-    signals_connected,
-    why_not_imported,
-)
+from signallint.project import Picture, Status, picture_of
+from signallint.rules.sig30x_shared import display, signals_connected, why_not_imported
+from signallint.rules.sig305_duplicate_dispatch_uid import dispatch_conflicts
 from signallint.settings import Settings
 
 FORMATS = ("text", "json", "mermaid", "dot")

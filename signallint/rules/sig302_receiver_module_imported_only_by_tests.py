@@ -4,14 +4,13 @@ from collections.abc import Iterator
 
 from signallint.context import RuleContext
 from signallint.facts import ProjectFacts
-from signallint.project import (
-    Status,
+from signallint.project import Status, picture_of
+from signallint.rules import Finding, Message, project_rule
+from signallint.rules.sig30x_shared import (
     module_level_connections,
-    picture_of,
     where_to_import,
     why_not_imported,
 )
-from signallint.rules import Finding, Message, project_rule
 
 # What imports the module and where to import it are said by the helpers of the family.
 ONLY_UNDER_TESTS = Message(

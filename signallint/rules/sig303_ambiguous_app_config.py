@@ -4,8 +4,9 @@ from collections.abc import Iterator
 
 from signallint.context import RuleContext
 from signallint.facts import FILE_START, ProjectFacts
-from signallint.project import Choice, display, picture_of
+from signallint.project import Choice, picture_of
 from signallint.rules import Finding, Message, project_rule
+from signallint.rules.sig30x_shared import display
 
 NO_DEFAULT = Message(
     "{classes} in `{module}` are AppConfigs and none sets `default = True`: "

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from signallint.catalogue import format_version
 from signallint.context import RuleContext
 from signallint.facts import ProjectFacts
-from signallint.project import Choice, display, picture_of
+from signallint.project import Choice, picture_of
 from signallint.rules import Finding, Message, project_rule
+from signallint.rules.sig30x_shared import display
 
 _DEAD = "`default_app_config` is dead code: Django ignores it since 4.1 (the target is {version})"
 DEAD = Message(_DEAD + "; remove it")
