@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from signallint import imports_scan
+from signallint.app_configs import AppConfigs, Choice, ConfigChooser
 from signallint.facts import (
     ClassFact,
     DynamicImport,
@@ -71,11 +72,6 @@ AUTODISCOVERED = frozenset(
 _APP_SUBPACKAGES = ("templatetags", "management", "migrations")
 # Modules a Django site loads by convention whatever names them.
 _CONVENTIONAL_ROOTS = frozenset({"settings", "urls", "wsgi", "asgi", "celery"})
-
-APP_CONFIG = frozenset({"django.apps.AppConfig", "django.apps.config.AppConfig"})
-# Django's own AppConfig subclasses that set ``default`` (the others leave it unset).
-_DJANGO_CONFIG_DEFAULTS = {"django.contrib.admin.apps.AdminConfig": True}
-_DJANGO_CONFIG = re.compile(r"^django\.contrib\.[\w.]+\.apps\.\w+$")
 
 
 # -- files and names ---------------------------------------------------------------
@@ -159,30 +155,6 @@ class Verdict:
     unused_configs: tuple[str, ...] = ()
 
 
-class Choice(str, Enum):
-    """Which AppConfig Django uses for an app package named in INSTALLED_APPS."""
-
-    ONE = "one"
-    PLAIN = "plain"  # several candidates and no default: the base AppConfig
-    SEVERAL_DEFAULTS = "several-defaults"  # RuntimeError at start-up
-    UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True)
-class AppConfigs:
-    """The AppConfig subclasses of one ``apps`` module and the one Django picks."""
-
-    module: int
-    package: str  # the app package, as INSTALLED_APPS would name it
-    candidates: tuple[ClassFact, ...]
-    choice: Choice
-    chosen: ClassFact | None = None
-    # The app package is named in INSTALLED_APPS (so the choice above applies).
-    listed: bool = False
-    # INSTALLED_APPS names one of the candidates by its dotted path.
-    class_listed: bool = False
-
-
 @dataclass
 class _Module:
     index: int
@@ -225,14 +197,7 @@ class Picture:
             module.names.update(self._names_of(module))
             for name in sorted(module.names):
                 self._by_name.setdefault(name, []).append(module.index)
-        # Classes by qualified name; None when several modules define one under the same
-        # name (sites side by side in one repository), which makes it unknown.
-        self._classes: dict[str, ClassFact | None] = {}
-        for module in self.modules:
-            for fact in module.wiring.classes:
-                known = self._classes.setdefault(fact.qualified_name, fact)
-                if known is not None and known != fact:
-                    self._classes[fact.qualified_name] = None
+        self.configs = ConfigChooser(self)
         self.settings = self._settings_modules()
         self.installed_apps = tuple(
             dict.fromkeys(
@@ -243,7 +208,7 @@ class Picture:
             )
         )
         self.app_dirs = self._app_dirs()
-        self.app_configs = {c.module: c for c in self._app_configs()}
+        self.app_configs = {c.module: c for c in self.configs.app_configs()}
         self._unused_owners = {
             config.module: tuple(c.name for c in config.candidates)
             for config in self.app_configs.values()
@@ -345,7 +310,7 @@ class Picture:
                 return
             yield self._by_path[path]
 
-    def _file(self, *parts: str) -> int | None:
+    def module_at(self, *parts: str) -> int | None:
         return self._by_path.get(os.path.join(*parts))
 
     def _package_dir(self, module: _Module) -> str:
@@ -357,7 +322,7 @@ class Picture:
         if os.path.basename(module.path) == "__init__.py":
             directory = os.path.dirname(directory)
         while True:
-            found = self._file(directory, "__init__.py")
+            found = self.module_at(directory, "__init__.py")
             if found is None:
                 return
             yield found
@@ -384,7 +349,7 @@ class Picture:
         dirs: dict[str, str] = {}
 
         def add(directory: str) -> None:
-            init = self._file(directory, "__init__.py")
+            init = self.module_at(directory, "__init__.py")
             if init is None or directory in dirs:
                 return
             names = sorted(self.modules[init].names, key=lambda n: (-n.count("."), n))
@@ -407,7 +372,7 @@ class Picture:
                 module = self.modules[index]
                 if os.path.basename(module.path) == "__init__.py":
                     add(os.path.dirname(module.path))
-        for config in self._classes.values():
+        for config in self.configs.classes.values():
             if config is not None and config.app_name:
                 for index in self.modules_named(config.app_name):
                     if os.path.basename(self.modules[index].path) == "__init__.py":
@@ -425,147 +390,16 @@ class Picture:
                 return None
             directory = parent
 
-    def _app_configs(self) -> Iterator[AppConfigs]:
-        for directory, package in self.app_dirs.items():
-            index = self._file(directory, "apps.py")
-            if index is not None:
-                yield self._choose(index, package)
-
-    def _class(self, name: str, home: int) -> ClassFact | str | None:
-        """The class ``name``: from module ``home`` when it defines it, else the one class
-        of that name in the project; "ambiguous" when several modules define one."""
-        for fact in self.modules[home].wiring.classes:
-            if fact.qualified_name == name:
-                return fact
-        if name in self._classes and self._classes[name] is None:
-            return "ambiguous"
-        return self._classes.get(name)
-
-    def _config_status(
-        self, name: str, home: int, seen: frozenset[str] = frozenset()
-    ) -> bool | None:
-        """Whether the class ``name`` is an AppConfig subclass; None when unknown."""
-        if name in APP_CONFIG or _DJANGO_CONFIG.match(name):
-            return True
-        known = self._class(name, home)
-        if known == "ambiguous" or name in seen:
-            return None
-        if not isinstance(known, ClassFact):
-            # An outside class: judged by its name (third-party configs end in Config).
-            return None if name.rsplit(".", 1)[-1].endswith("Config") else False
-        statuses = [self._bases_status(bases, home, seen | {name}) for bases in known.bases]
-        if any(s is True for s in statuses):
-            return True
-        return None if any(s is None for s in statuses) else False
-
-    def _bases_status(
-        self, candidates: frozenset[str], home: int, seen: frozenset[str]
-    ) -> bool | None:
-        if not candidates:
-            return None
-        statuses = {self._config_status(c, home, seen) for c in candidates}
-        return statuses.pop() if len(statuses) == 1 else None
-
-    def default_of(
-        self, name: str, home: int, seen: frozenset[str] = frozenset()
-    ) -> bool | str | None:
-        """``getattr(cls, "default")``: True, False, None (unset) or "unknown"."""
-        if name in _DJANGO_CONFIG_DEFAULTS:
-            return _DJANGO_CONFIG_DEFAULTS[name]
-        if name in APP_CONFIG or _DJANGO_CONFIG.match(name):
-            return None
-        known = self._class(name, home)
-        if not isinstance(known, ClassFact) or name in seen or known.default_unknown:
-            return "unknown"
-        if known.default is not None:
-            return known.default
-        for bases in known.bases:  # the first base that sets it wins (single inheritance)
-            if len(bases) != 1:
-                return "unknown"
-            inherited = self.default_of(next(iter(bases)), home, seen | {name})
-            if inherited is not None:
-                return inherited
-        return None
-
-    def _choose(self, index: int, package: str) -> AppConfigs:
-        """Django's ``AppConfig.create()`` for an app package: which subclass it uses."""
-        module = self.modules[index]
-        unknown = AppConfigs(index, package, (), Choice.UNKNOWN)
-        candidates: dict[str, ClassFact] = {}
-        for fact in module.wiring.classes:
-            status = self._config_status(fact.qualified_name, index)
-            if status is None or (status and fact.conditional):
-                return unknown
-            if status:
-                candidates[fact.qualified_name] = fact
-        for imported in module.wiring.imports:
-            if imported.owner is not None or not imported.is_from:
-                continue
-            for name in imported.names:
-                if name == "*":
-                    return unknown
-                qualified = f"{imported.module}.{name}"
-                if qualified in APP_CONFIG:
-                    continue
-                status = self._config_status(qualified, index)
-                if status is None:
-                    return unknown
-                imported_class = self._class(qualified, index)
-                if status and isinstance(imported_class, ClassFact):
-                    candidates[qualified] = imported_class
-                elif status:
-                    return unknown  # a Django config imported here: rare, not judged
-        names = self._package_names(index)
-        # An entry that names several app packages (sites side by side in a repository,
-        # each with its own "shop") cannot be told apart: not judged.
-        listed = any(
-            entry in names and len(self.modules_named(entry)) == 1 for entry in self.installed_apps
-        )
-        class_listed = any(
-            entry == qualified or entry in {f"{name}.apps.{fact.name}" for name in names}
-            for entry in self.installed_apps
-            for qualified, fact in candidates.items()
-        )
-        defaults = {q: self.default_of(q, index) for q in candidates}
-        if "unknown" in defaults.values():
-            return replace(unknown, candidates=tuple(candidates.values()))
-        first = [q for q in candidates if defaults[q] is not False]
-        chosen: list[str]
-        if len(first) == 1:
-            chosen = first
-        else:
-            chosen = [q for q in first if defaults[q] is True]
-            if len(chosen) > 1:
-                return AppConfigs(
-                    index,
-                    package,
-                    tuple(candidates[q] for q in chosen),
-                    Choice.SEVERAL_DEFAULTS,
-                    listed=listed,
-                    class_listed=class_listed,
-                )
-        facts = tuple(candidates.values())
-        if len(chosen) == 1:
-            return AppConfigs(
-                index, package, facts, Choice.ONE, candidates[chosen[0]], listed, class_listed
-            )
-        return AppConfigs(index, package, facts, Choice.PLAIN, None, listed, class_listed)
-
-    def _package_names(self, apps_module: int) -> set[str]:
-        """Every name the package holding an ``apps`` module may have."""
-        init = self._file(os.path.dirname(self.modules[apps_module].path), "__init__.py")
-        return self.modules[init].names if init is not None else set()
-
     def app_configs_of(self, package_init: str) -> AppConfigs | None:
         """The AppConfigs of the package whose ``__init__.py`` is ``package_init``."""
         directory = os.path.dirname(os.path.normpath(os.path.abspath(package_init)))
-        index = self._file(directory, "apps.py")
+        index = self.module_at(directory, "apps.py")
         return self.app_configs.get(index) if index is not None else None
 
     def config_for(self, path: str) -> ClassFact | None:
         """The AppConfig Django uses for the app holding ``path``, when known."""
         directory = self.app_dir_of(path)
-        index = self._file(directory, "apps.py") if directory else None
+        index = self.module_at(directory, "apps.py") if directory else None
         config = self.app_configs.get(index) if index is not None else None
         return config.chosen if config is not None else None
 
@@ -581,15 +415,15 @@ class Picture:
                 tests.add(module.index)
             elif (
                 module.wiring.is_script
-                or self._file(directory, "__init__.py") is None
+                or self.module_at(directory, "__init__.py") is None
                 or last & _CONVENTIONAL_ROOTS
             ):
                 roots.add(module.index)
         for directory in self.app_dirs:
             for name in ("__init__", "apps", "models", *AUTODISCOVERED):
                 for found in (
-                    self._file(directory, f"{name}.py"),
-                    self._file(directory, name, "__init__.py"),
+                    self.module_at(directory, f"{name}.py"),
+                    self.module_at(directory, name, "__init__.py"),
                 ):
                     if found is not None:
                         roots.add(found)
@@ -662,8 +496,8 @@ class Picture:
                 yield from self._matching(f"{self.app_dirs[directory]}.{name}")
             else:
                 for found in (
-                    self._file(directory, *name.split(".")[:-1], name.split(".")[-1] + ".py"),
-                    self._file(directory, *name.split("."), "__init__.py"),
+                    self.module_at(directory, *name.split(".")[:-1], name.split(".")[-1] + ".py"),
+                    self.module_at(directory, *name.split("."), "__init__.py"),
                 ):
                     if found is not None:
                         yield found

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from signallint.app_configs import Choice
 from signallint.context import RuleContext
 from signallint.facts import FILE_START, ProjectFacts
-from signallint.project import Choice, picture_of
+from signallint.project import picture_of
 from signallint.rules import Finding, Message, project_rule
 from signallint.rules.sig30x_shared import display
 
@@ -116,7 +117,7 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
                 c.name
                 for c in config.candidates
                 if c.default is None
-                and picture.default_of(c.qualified_name, config.module) is False
+                and picture.configs.default_of(c.qualified_name, config.module) is False
             ]
             if inheriting:
                 message = NO_DEFAULT_INHERITED.format(

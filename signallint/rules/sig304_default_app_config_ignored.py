@@ -3,10 +3,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
+from signallint.app_configs import Choice
 from signallint.catalogue import format_version
 from signallint.context import RuleContext
 from signallint.facts import ProjectFacts
-from signallint.project import Choice, picture_of
+from signallint.project import picture_of
 from signallint.rules import Finding, Message, project_rule
 from signallint.rules.sig30x_shared import display
 
