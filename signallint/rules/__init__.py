@@ -1,9 +1,11 @@
 """The rule registry.
 
-A rule is a pure function of facts, catalogue and settings, registered with :func:`rule`
-in its own module (named after its code and slug). Its docstring is its documentation,
-printed by ``signallint explain CODE``. It declares every kind of message it gives once,
-as a :class:`Message`: the first one is its summary, and its findings format them.
+A rule is a pure function of facts and a :class:`~signallint.context.RuleContext` (the
+target Django version and the known signals); it never reads the disk. It is registered
+with :func:`rule` in its own module (named after its code and slug). Its docstring is its
+documentation, printed by ``signallint explain CODE``. It declares every kind of message
+it gives once, as a :class:`Message`: the first one is its summary, and its findings
+format them.
 """
 
 from __future__ import annotations
