@@ -1,4 +1,5 @@
-"""What every rule may consult besides the facts: settings and every known signal.
+"""What every rule may consult besides the facts: the target Django version and every
+known signal.
 
 Known signals are Django's built-ins (for the target version), widely used packages'
 signals (``signallint/thirdparty.py``), the signals users declare in
@@ -14,28 +15,32 @@ from dataclasses import dataclass, field
 from signallint import catalogue, thirdparty
 from signallint.catalogue import Kwarg, SignalSpec, Version
 from signallint.facts import ModelClass, ProjectFacts, SendCall, SignalDef, SignalUse
-from signallint.settings import Settings
 
 
 @dataclass(frozen=True)
 class RuleContext:
-    settings: Settings
+    # The Django version the project runs on.
+    version: Version
     # Every qualified name of every signal known in the target version.
     signals: Mapping[str, SignalSpec]
     # The project's classes with ManyToManyFields, by qualified name.
     model_classes: Mapping[str, ModelClass] = field(default_factory=dict)
     # Qualified names of the project's own signals (defined by a ``Signal()`` we saw).
     project_signals: frozenset[str] = frozenset()
+    # The signals declared in ``[tool.signallint.signals]``.
+    declared_signals: tuple[SignalSpec, ...] = ()
 
     @classmethod
-    def for_project(cls, settings: Settings, project: ProjectFacts) -> RuleContext:
-        builtin = catalogue.signals_by_qualified_name(settings.django_version)
+    def for_project(
+        cls, project: ProjectFacts, version: Version, declared_signals: tuple[SignalSpec, ...]
+    ) -> RuleContext:
+        builtin = catalogue.signals_by_qualified_name(version)
         signals: dict[str, SignalSpec] = dict(builtin)
         signals.update(thirdparty.third_party_by_qualified_name())
         for alias, original in thirdparty.DJANGO_SIGNALS_REEXPORTED.items():
             if original in builtin:
                 signals[alias] = builtin[original]
-        for spec in settings.declared_signals:
+        for spec in declared_signals:
             signals[spec.qualified_name] = spec
         defs = [d for m in project.modules for d in m.signal_defs if d.qualified_name]
         sends = [s for m in project.modules for s in m.send_calls]
@@ -44,11 +49,7 @@ class RuleContext:
             signals.setdefault(definition.qualified_name, learn_signal(definition, sends))
         models = {c.qualified_name: c for m in project.modules for c in m.model_classes}
         own = frozenset(d.qualified_name for d in defs if d.qualified_name)
-        return cls(settings, signals, models, own)
-
-    @property
-    def version(self) -> Version:
-        return self.settings.django_version
+        return cls(version, signals, models, own, declared_signals)
 
     def signal_of(self, use: SignalUse) -> SignalSpec | None:
         """The one signal ``use`` refers to, or None when unknown or ambiguous."""

@@ -28,8 +28,9 @@ from signallint.cache import Entry, FactsCache, digest_of, fork_is_safe, wait_fo
 from signallint.catalogue import format_version
 from signallint.context import RuleContext
 from signallint.diagnostics import Diagnostic
-from signallint.facts import ModuleFacts, Problem, ProjectFacts, Span
+from signallint.facts import ModuleFacts, Problem, Span
 from signallint.fixes import Fix
+from signallint.layout import project_facts
 from signallint.prefilter import Prefilter
 from signallint.rules import Rule, Scope, all_rules, name_of
 from signallint.settings import Settings, rule_enabled
@@ -217,8 +218,8 @@ def run_rules(
     ``others`` are the other files of the project under ``root``: rules see their facts,
     but only ``analyses`` are reported on.
     """
-    project = ProjectFacts(tuple(a.facts for a in (*analyses, *others)), root=root)
-    context = RuleContext.for_project(settings, project)
+    project = project_facts(tuple(a.facts for a in (*analyses, *others)), root)
+    context = RuleContext.for_project(project, settings.django_version, settings.declared_signals)
     rules = enabled_rules(settings)
     select = settings.select + settings.extend_select
     found: dict[tuple[str, str, int, int, str], Diagnostic] = {}
@@ -241,14 +242,13 @@ def run_rules(
             continue  # not parsed: none of the facts module rules read
         for rule in module_rules:
             for finding in rule.check(facts, context):
-                fix = finding[2] if len(finding) == 3 else None
-                add(facts.path, rule.code, rule.name, finding[0], finding[1], fix)
+                add(facts.path, rule.code, rule.name, finding.span, finding.message, finding.fix)
     reported = {analysis.facts.path for analysis in analyses}
     for rule in rules:
         if rule.scope is Scope.PROJECT:
-            for path, span, message in rule.check_project(project, context):
-                if path in reported:
-                    add(path, rule.code, rule.name, span, message)
+            for finding in rule.check_project(project, context):
+                if finding.path is not None and finding.path in reported:
+                    add(finding.path, rule.code, rule.name, finding.span, finding.message)
     diagnostics = list(found.values())
     if suppress:
         texts = {a.facts.path: a.text for a in analyses if a.text is not None}
@@ -1022,7 +1022,7 @@ def gather(
 
 def project_root(paths: Sequence[str], settings: Settings) -> str | None:
     """The root of the project ``paths`` belong to, or None."""
-    from signallint.project import find_project_root
+    from signallint.layout import find_project_root
 
     return settings.project_root or find_project_root(paths[0] if paths else ".")
 
@@ -1031,7 +1031,7 @@ def project_items(
     root: str, items: Sequence[_Item], settings: Settings, early: _EarlyStart
 ) -> list[_Item]:
     """The files of the project under ``root`` that are not in ``items``."""
-    from signallint.project import INSTALLED_PACKAGE_DIRECTORIES
+    from signallint.layout import INSTALLED_PACKAGE_DIRECTORIES
 
     seen = {os.path.realpath(item.path) for item in items}
     # Hidden directories and installed packages are not the project's code: no module

@@ -256,6 +256,11 @@ class ProjectFacts:
     # The project root the modules were collected from; None when only the given files
     # were seen (then rules that need the whole project stay silent).
     root: str | None = None
+    # Absolute, normalised paths of the modules that connect receivers (the only ones
+    # whose import is judged) and belong to a package distributed elsewhere: installed,
+    # or with packaging metadata of its own and not a site. Its users may import what its
+    # own code never does. Read from the disk by :mod:`signallint.layout`.
+    distributed: frozenset[str] = frozenset()
 
 
 # -- whole-project wiring: which modules Django imports ------------------------------

@@ -20,41 +20,30 @@ module of a distributed package that other projects may import), the verdict is
 
 from __future__ import annotations
 
-import ast
 import bisect
 import functools
 import os
 import re
 from collections import deque
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import TYPE_CHECKING
 
 from signallint import imports_scan
+from signallint.app_configs import AppConfigs, Choice, ConfigChooser
 from signallint.facts import (
     ClassFact,
-    Connection,
-    ConnectionStyle,
     DynamicImport,
     DynamicImportKind,
     ImportFact,
     ModuleFacts,
     ProjectFacts,
-    ReceiverKind,
     Wiring,
 )
+from signallint.layout import is_test_path
 
-if TYPE_CHECKING:
-    from signallint.context import RuleContext
-
-# Files whose presence marks a project root, searched upwards from the first path.
-ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "manage.py")
-INSTALLED_PACKAGE_DIRECTORIES = ("site-packages", "dist-packages")
 # Files that start a Django site; their directory is on sys.path when they run.
 LAUNCHERS = ("manage.py",)
-# Directories holding a demo or test site of a distributed package, not a site of its own.
-_NOT_A_SITE = re.compile(r"^(?:examples?|sandbox|demo\w*|docs?|tests?|test\w*)$")
 
 # Modules that popular packages import from every installed app (their
 # ``autodiscover_modules`` equivalents): a module of an app with one of these names is
@@ -84,48 +73,8 @@ _APP_SUBPACKAGES = ("templatetags", "management", "migrations")
 # Modules a Django site loads by convention whatever names them.
 _CONVENTIONAL_ROOTS = frozenset({"settings", "urls", "wsgi", "asgi", "celery"})
 
-APP_CONFIG = frozenset({"django.apps.AppConfig", "django.apps.config.AppConfig"})
-# Django's own AppConfig subclasses that set ``default`` (the others leave it unset).
-_DJANGO_CONFIG_DEFAULTS = {"django.contrib.admin.apps.AdminConfig": True}
-_DJANGO_CONFIG = re.compile(r"^django\.contrib\.[\w.]+\.apps\.\w+$")
-
 
 # -- files and names ---------------------------------------------------------------
-
-
-def find_project_root(start: str) -> str | None:
-    """The nearest directory at or above ``start`` with a root marker, in ``start``'s
-    style (relative when it is at or below the current directory)."""
-    directory = os.path.abspath(start)
-    if not os.path.isdir(directory):
-        directory = os.path.dirname(directory)
-    while True:
-        if any(os.path.isfile(os.path.join(directory, m)) for m in ROOT_MARKERS):
-            return _styled(directory, start)
-        if os.path.basename(directory) in INSTALLED_PACKAGE_DIRECTORIES:
-            return None  # installed packages: not a project, whatever holds the environment
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return None
-        directory = parent
-
-
-def _styled(directory: str, like: str) -> str:
-    if os.path.isabs(like):
-        return directory
-    relative = os.path.relpath(directory)
-    return directory if relative.startswith("..") else relative
-
-
-def is_test_path(path: str) -> bool:
-    """Test code: what a test runner imports (``test*.py``, ``tests/``, ``conftest.py``)."""
-    parts = os.path.normpath(path).replace(os.sep, "/").split("/")
-    stem = os.path.splitext(parts[-1])[0]
-    if stem.startswith("test") or stem.endswith("_test") or stem == "conftest":
-        return True
-    return any(
-        part in ("tests", "test", "testing") or part.startswith("test_") for part in parts[:-1]
-    )
 
 
 def add_scan(
@@ -206,30 +155,6 @@ class Verdict:
     unused_configs: tuple[str, ...] = ()
 
 
-class Choice(str, Enum):
-    """Which AppConfig Django uses for an app package named in INSTALLED_APPS."""
-
-    ONE = "one"
-    PLAIN = "plain"  # several candidates and no default: the base AppConfig
-    SEVERAL_DEFAULTS = "several-defaults"  # RuntimeError at start-up
-    UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True)
-class AppConfigs:
-    """The AppConfig subclasses of one ``apps`` module and the one Django picks."""
-
-    module: int
-    package: str  # the app package, as INSTALLED_APPS would name it
-    candidates: tuple[ClassFact, ...]
-    choice: Choice
-    chosen: ClassFact | None = None
-    # The app package is named in INSTALLED_APPS (so the choice above applies).
-    listed: bool = False
-    # INSTALLED_APPS names one of the candidates by its dotted path.
-    class_listed: bool = False
-
-
 @dataclass
 class _Module:
     index: int
@@ -244,6 +169,7 @@ class Picture:
 
     def __init__(self, project: ProjectFacts):
         self.root = os.path.abspath(project.root) if project.root is not None else None
+        self.distributed = project.distributed
         # A module whose imports were not read (facts without wiring, or collected for a
         # run without a root): anything may be imported, so no verdict can be "never".
         self.complete = all(
@@ -271,14 +197,7 @@ class Picture:
             module.names.update(self._names_of(module))
             for name in sorted(module.names):
                 self._by_name.setdefault(name, []).append(module.index)
-        # Classes by qualified name; None when several modules define one under the same
-        # name (sites side by side in one repository), which makes it unknown.
-        self._classes: dict[str, ClassFact | None] = {}
-        for module in self.modules:
-            for fact in module.wiring.classes:
-                known = self._classes.setdefault(fact.qualified_name, fact)
-                if known is not None and known != fact:
-                    self._classes[fact.qualified_name] = None
+        self.configs = ConfigChooser(self)
         self.settings = self._settings_modules()
         self.installed_apps = tuple(
             dict.fromkeys(
@@ -289,7 +208,7 @@ class Picture:
             )
         )
         self.app_dirs = self._app_dirs()
-        self.app_configs = {c.module: c for c in self._app_configs()}
+        self.app_configs = {c.module: c for c in self.configs.app_configs()}
         self._unused_owners = {
             config.module: tuple(c.name for c in config.candidates)
             for config in self.app_configs.values()
@@ -391,7 +310,7 @@ class Picture:
                 return
             yield self._by_path[path]
 
-    def _file(self, *parts: str) -> int | None:
+    def module_at(self, *parts: str) -> int | None:
         return self._by_path.get(os.path.join(*parts))
 
     def _package_dir(self, module: _Module) -> str:
@@ -403,7 +322,7 @@ class Picture:
         if os.path.basename(module.path) == "__init__.py":
             directory = os.path.dirname(directory)
         while True:
-            found = self._file(directory, "__init__.py")
+            found = self.module_at(directory, "__init__.py")
             if found is None:
                 return
             yield found
@@ -430,7 +349,7 @@ class Picture:
         dirs: dict[str, str] = {}
 
         def add(directory: str) -> None:
-            init = self._file(directory, "__init__.py")
+            init = self.module_at(directory, "__init__.py")
             if init is None or directory in dirs:
                 return
             names = sorted(self.modules[init].names, key=lambda n: (-n.count("."), n))
@@ -453,7 +372,7 @@ class Picture:
                 module = self.modules[index]
                 if os.path.basename(module.path) == "__init__.py":
                     add(os.path.dirname(module.path))
-        for config in self._classes.values():
+        for config in self.configs.classes.values():
             if config is not None and config.app_name:
                 for index in self.modules_named(config.app_name):
                     if os.path.basename(self.modules[index].path) == "__init__.py":
@@ -471,147 +390,16 @@ class Picture:
                 return None
             directory = parent
 
-    def _app_configs(self) -> Iterator[AppConfigs]:
-        for directory, package in self.app_dirs.items():
-            index = self._file(directory, "apps.py")
-            if index is not None:
-                yield self._choose(index, package)
-
-    def _class(self, name: str, home: int) -> ClassFact | str | None:
-        """The class ``name``: from module ``home`` when it defines it, else the one class
-        of that name in the project; "ambiguous" when several modules define one."""
-        for fact in self.modules[home].wiring.classes:
-            if fact.qualified_name == name:
-                return fact
-        if name in self._classes and self._classes[name] is None:
-            return "ambiguous"
-        return self._classes.get(name)
-
-    def _config_status(
-        self, name: str, home: int, seen: frozenset[str] = frozenset()
-    ) -> bool | None:
-        """Whether the class ``name`` is an AppConfig subclass; None when unknown."""
-        if name in APP_CONFIG or _DJANGO_CONFIG.match(name):
-            return True
-        known = self._class(name, home)
-        if known == "ambiguous" or name in seen:
-            return None
-        if not isinstance(known, ClassFact):
-            # An outside class: judged by its name (third-party configs end in Config).
-            return None if name.rsplit(".", 1)[-1].endswith("Config") else False
-        statuses = [self._bases_status(bases, home, seen | {name}) for bases in known.bases]
-        if any(s is True for s in statuses):
-            return True
-        return None if any(s is None for s in statuses) else False
-
-    def _bases_status(
-        self, candidates: frozenset[str], home: int, seen: frozenset[str]
-    ) -> bool | None:
-        if not candidates:
-            return None
-        statuses = {self._config_status(c, home, seen) for c in candidates}
-        return statuses.pop() if len(statuses) == 1 else None
-
-    def default_of(
-        self, name: str, home: int, seen: frozenset[str] = frozenset()
-    ) -> bool | str | None:
-        """``getattr(cls, "default")``: True, False, None (unset) or "unknown"."""
-        if name in _DJANGO_CONFIG_DEFAULTS:
-            return _DJANGO_CONFIG_DEFAULTS[name]
-        if name in APP_CONFIG or _DJANGO_CONFIG.match(name):
-            return None
-        known = self._class(name, home)
-        if not isinstance(known, ClassFact) or name in seen or known.default_unknown:
-            return "unknown"
-        if known.default is not None:
-            return known.default
-        for bases in known.bases:  # the first base that sets it wins (single inheritance)
-            if len(bases) != 1:
-                return "unknown"
-            inherited = self.default_of(next(iter(bases)), home, seen | {name})
-            if inherited is not None:
-                return inherited
-        return None
-
-    def _choose(self, index: int, package: str) -> AppConfigs:
-        """Django's ``AppConfig.create()`` for an app package: which subclass it uses."""
-        module = self.modules[index]
-        unknown = AppConfigs(index, package, (), Choice.UNKNOWN)
-        candidates: dict[str, ClassFact] = {}
-        for fact in module.wiring.classes:
-            status = self._config_status(fact.qualified_name, index)
-            if status is None or (status and fact.conditional):
-                return unknown
-            if status:
-                candidates[fact.qualified_name] = fact
-        for imported in module.wiring.imports:
-            if imported.owner is not None or not imported.is_from:
-                continue
-            for name in imported.names:
-                if name == "*":
-                    return unknown
-                qualified = f"{imported.module}.{name}"
-                if qualified in APP_CONFIG:
-                    continue
-                status = self._config_status(qualified, index)
-                if status is None:
-                    return unknown
-                imported_class = self._class(qualified, index)
-                if status and isinstance(imported_class, ClassFact):
-                    candidates[qualified] = imported_class
-                elif status:
-                    return unknown  # a Django config imported here: rare, not judged
-        names = self._package_names(index)
-        # An entry that names several app packages (sites side by side in a repository,
-        # each with its own "shop") cannot be told apart: not judged.
-        listed = any(
-            entry in names and len(self.modules_named(entry)) == 1 for entry in self.installed_apps
-        )
-        class_listed = any(
-            entry == qualified or entry in {f"{name}.apps.{fact.name}" for name in names}
-            for entry in self.installed_apps
-            for qualified, fact in candidates.items()
-        )
-        defaults = {q: self.default_of(q, index) for q in candidates}
-        if "unknown" in defaults.values():
-            return replace(unknown, candidates=tuple(candidates.values()))
-        first = [q for q in candidates if defaults[q] is not False]
-        chosen: list[str]
-        if len(first) == 1:
-            chosen = first
-        else:
-            chosen = [q for q in first if defaults[q] is True]
-            if len(chosen) > 1:
-                return AppConfigs(
-                    index,
-                    package,
-                    tuple(candidates[q] for q in chosen),
-                    Choice.SEVERAL_DEFAULTS,
-                    listed=listed,
-                    class_listed=class_listed,
-                )
-        facts = tuple(candidates.values())
-        if len(chosen) == 1:
-            return AppConfigs(
-                index, package, facts, Choice.ONE, candidates[chosen[0]], listed, class_listed
-            )
-        return AppConfigs(index, package, facts, Choice.PLAIN, None, listed, class_listed)
-
-    def _package_names(self, apps_module: int) -> set[str]:
-        """Every name the package holding an ``apps`` module may have."""
-        init = self._file(os.path.dirname(self.modules[apps_module].path), "__init__.py")
-        return self.modules[init].names if init is not None else set()
-
     def app_configs_of(self, package_init: str) -> AppConfigs | None:
         """The AppConfigs of the package whose ``__init__.py`` is ``package_init``."""
         directory = os.path.dirname(os.path.normpath(os.path.abspath(package_init)))
-        index = self._file(directory, "apps.py")
+        index = self.module_at(directory, "apps.py")
         return self.app_configs.get(index) if index is not None else None
 
     def config_for(self, path: str) -> ClassFact | None:
         """The AppConfig Django uses for the app holding ``path``, when known."""
         directory = self.app_dir_of(path)
-        index = self._file(directory, "apps.py") if directory else None
+        index = self.module_at(directory, "apps.py") if directory else None
         config = self.app_configs.get(index) if index is not None else None
         return config.chosen if config is not None else None
 
@@ -627,15 +415,15 @@ class Picture:
                 tests.add(module.index)
             elif (
                 module.wiring.is_script
-                or self._file(directory, "__init__.py") is None
+                or self.module_at(directory, "__init__.py") is None
                 or last & _CONVENTIONAL_ROOTS
             ):
                 roots.add(module.index)
         for directory in self.app_dirs:
             for name in ("__init__", "apps", "models", *AUTODISCOVERED):
                 for found in (
-                    self._file(directory, f"{name}.py"),
-                    self._file(directory, name, "__init__.py"),
+                    self.module_at(directory, f"{name}.py"),
+                    self.module_at(directory, name, "__init__.py"),
                 ):
                     if found is not None:
                         roots.add(found)
@@ -708,8 +496,8 @@ class Picture:
                 yield from self._matching(f"{self.app_dirs[directory]}.{name}")
             else:
                 for found in (
-                    self._file(directory, *name.split(".")[:-1], name.split(".")[-1] + ".py"),
-                    self._file(directory, *name.split("."), "__init__.py"),
+                    self.module_at(directory, *name.split(".")[:-1], name.split(".")[-1] + ".py"),
+                    self.module_at(directory, *name.split("."), "__init__.py"),
                 ):
                     if found is not None:
                         yield found
@@ -730,7 +518,7 @@ class Picture:
             return Verdict(Status.TESTS, "test code")
         if not self.settings:
             return Verdict(Status.UNKNOWN, "no settings module found")
-        if _distributed(module.path, self.root):
+        if module.path in self.distributed:
             return Verdict(Status.UNKNOWN, "part of a distributed package: its users may import it")
         if index in self.reachable:
             return Verdict(Status.CONNECTED)
@@ -756,56 +544,6 @@ class Picture:
         return Verdict(Status.NEVER, "nothing Django loads imports it", importers, unused)
 
 
-def _distributed(path: str, root: str) -> bool:
-    """True for a module of a package that is installed elsewhere, whose users may
-    import modules that its own code never does."""
-    parts = path.split(os.sep)
-    if "site-packages" in parts or "dist-packages" in parts:
-        return True
-    directory = os.path.dirname(path)
-    while True:
-        if _is_distribution(directory):
-            return not _is_site(directory)
-        parent = os.path.dirname(directory)
-        if directory == root or parent == directory or not directory.startswith(root):
-            return False
-        directory = parent
-
-
-@functools.lru_cache(maxsize=1024)
-def _is_distribution(directory: str) -> bool:
-    if os.path.isfile(os.path.join(directory, "setup.py")):
-        return True
-    for name, tables in (
-        ("pyproject.toml", ("[build-system]", "[project]", "[tool.poetry]")),
-        ("setup.cfg", ("[metadata]",)),
-    ):
-        try:
-            with open(os.path.join(directory, name), encoding="utf-8", errors="replace") as f:
-                text = f.read()
-        except OSError:
-            continue
-        if any(table in text for table in tables):
-            return True
-    return False
-
-
-@functools.lru_cache(maxsize=1024)
-def _is_site(directory: str) -> bool:
-    """A directory whose code is a Django site: it, or a sub-directory that is not a
-    demo or test project, holds ``manage.py``."""
-    if os.path.isfile(os.path.join(directory, "manage.py")):
-        return True
-    try:
-        entries = os.listdir(directory)
-    except OSError:
-        return False
-    return any(
-        not _NOT_A_SITE.match(entry) and os.path.isfile(os.path.join(directory, entry, "manage.py"))
-        for entry in entries
-    )
-
-
 _LAST: tuple[ProjectFacts, Picture] | None = None
 
 
@@ -815,148 +553,3 @@ def picture_of(project: ProjectFacts) -> Picture:
     if _LAST is None or _LAST[0] is not project:
         _LAST = (project, Picture(project))
     return _LAST[1]
-
-
-# -- what the rules and the map ask ----------------------------------------------------
-
-
-def display(picture: Picture, path: str) -> str:
-    """``path`` relative to the project root, with ``/``: how messages name files."""
-    absolute = os.path.normpath(os.path.abspath(path))
-    if picture.root and absolute.startswith(picture.root + os.sep):
-        return os.path.relpath(absolute, picture.root).replace(os.sep, "/")
-    return os.path.normpath(path).replace(os.sep, "/")
-
-
-def where_to_import(picture: Picture, path: str, verdict: Verdict | None = None) -> str:
-    """How to get the module at ``path`` imported: the ready() of its app's config."""
-    if verdict is not None and verdict.unused_configs:
-        return f"set `default = True` on `{verdict.unused_configs[0].rsplit('.', 1)[1]}`"
-    config = picture.config_for(path)
-    if config is not None:
-        return f"import it in `{config.name}.ready()`"
-    if picture.app_dir_of(path) is not None:
-        return "import it in the `ready()` method of its app's AppConfig"
-    return "import it in an `AppConfig.ready()`"
-
-
-def signals_connected(connection: Connection, context: RuleContext) -> list[str]:
-    """The qualified names of the signals a connection connects to.
-
-    Known signals (Django's, declared in settings, the project's own ``Signal()``s), and
-    a name that is not known only when it plainly is a signal: connected with
-    ``@receiver``, or imported from a module called ``signals`` or ``dispatch``. Any
-    ``x.connect(...)`` is collected as a possible connection; ``sqlite3.connect("db")``
-    is not one.
-    """
-    found = []
-    for use in connection.signals:
-        spec = context.signal_of(use)
-        if spec is not None:
-            found.append(f"{spec.module}.{spec.name}")
-        elif len(use.candidates) == 1:
-            name = next(iter(use.candidates))
-            modules = name.split(".")[:-1]
-            if connection.style is ConnectionStyle.DECORATOR or any(
-                part.endswith("signals") or part == "dispatch" for part in modules
-            ):
-                found.append(name)
-    return found
-
-
-def module_level_connections(
-    project: ProjectFacts, context: RuleContext
-) -> Iterator[tuple[ModuleFacts, Connection]]:
-    """Signal connections that happen when their module is imported (module level or a
-    class body)."""
-    for facts in project.modules:
-        for connection in facts.connections:
-            if (
-                connection.at_module_level
-                and connection.style is not ConnectionStyle.DISCONNECT
-                and signals_connected(connection, context)
-            ):
-                yield facts, connection
-
-
-def why_not_imported(picture: Picture, path: str, verdict: Verdict) -> str:
-    """The middle of a SIG301/SIG302 message: who imports the module, if anyone."""
-    shown = display(picture, path)
-    if verdict.unused_configs:
-        config = verdict.unused_configs[0].rsplit(".", 1)[1]
-        return f"only `{config}` imports `{shown}`, and Django does not use `{config}` (see SIG303)"
-    importers = [display(picture, p) for p in verdict.importers]
-    if verdict.status is Status.TESTS_ONLY:
-        tests = [p for p in importers if is_test_path(p)] or importers
-        return f"only tests import `{shown}` (`{tests[0]}`{', ...' if len(tests) > 1 else ''})"
-    if not importers:
-        return f"nothing imports `{shown}`"
-    listed = ", ".join(f"`{p}`" for p in importers[:2]) + (", ..." if len(importers) > 2 else "")
-    return f"`{shown}` is imported only by {listed}, which Django never loads either"
-
-
-# (signal, sender, dispatch_uid): what Signal.connect() compares, by qualified name or value.
-DispatchKey = tuple[str, Hashable, Hashable]
-Conflict = tuple[ModuleFacts, Connection, ModuleFacts, Connection, DispatchKey]
-
-
-def dispatch_conflicts(project: ProjectFacts, context: RuleContext) -> Iterator[Conflict]:
-    """Module-level connections of different receivers with one (signal, sender,
-    dispatch_uid): each later one (in path and line order) with the first one."""
-    first: dict[DispatchKey, tuple[ModuleFacts, Connection, frozenset[str]]] = {}
-    for facts in sorted(project.modules, key=lambda m: m.path):
-        for connection in sorted(facts.connections, key=lambda c: (c.span.line, c.span.col)):
-            receivers = _receiver_identity(facts, connection)
-            if receivers is None:
-                continue
-            for key in _dispatch_keys(connection, context):
-                seen = first.setdefault(key, (facts, connection, receivers))
-                if seen[1] is not connection and not seen[2] & receivers:
-                    yield facts, connection, seen[0], seen[1], key
-
-
-def _receiver_identity(facts: ModuleFacts, connection: Connection) -> frozenset[str] | None:
-    """What the receiver is, as qualified names; None when unknown."""
-    if not connection.at_module_level or connection.style not in (
-        ConnectionStyle.CONNECT,
-        ConnectionStyle.DECORATOR,
-    ):
-        return None
-    if connection.receiver_kind in (ReceiverKind.LAMBDA, ReceiverKind.PARTIAL):
-        # A new object each time the expression runs, and module level runs once.
-        return frozenset({f"<{facts.path}:{connection.span.line}:{connection.span.col}>"})
-    return connection.receivers or None
-
-
-def _dispatch_keys(connection: Connection, context: RuleContext) -> Iterator[DispatchKey]:
-    if connection.style is ConnectionStyle.CONNECT:
-        argument = connection.argument("dispatch_uid", 3)
-    else:
-        argument = connection.argument("dispatch_uid")
-    if argument is None:
-        return
-    try:
-        uid = ast.literal_eval(argument.text)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return
-    if uid is None or not isinstance(uid, (str, int, bytes, tuple)):
-        return
-    for signal in signals_connected(connection, context):
-        spec = context.signals.get(signal)
-        sender = _sender_key(connection, spec.model_signal if spec else False)
-        if sender is not None:
-            yield signal, sender, uid
-
-
-def _sender_key(connection: Connection, model_signal: bool) -> Hashable | None:
-    sender = connection.sender
-    if sender is None:
-        return ("none",)
-    if sender.literal is not None:
-        app_label, dot, model = sender.literal.partition(".")
-        # A model signal resolves "app_label.Model" to the class (the model part ignores
-        # case); a plain signal compares string objects by id(), which is not knowable.
-        return ("model", app_label, model.lower()) if model_signal and dot else None
-    if len(sender.candidates) == 1:
-        return ("name", next(iter(sender.candidates)))
-    return None

@@ -40,15 +40,10 @@ from signallint import engine
 from signallint.cache import wait_for_writes
 from signallint.context import RuleContext
 from signallint.facts import Connection, ConnectionStyle, ModuleFacts, ProjectFacts
-from signallint.project import (
-    Picture,
-    Status,
-    dispatch_conflicts,
-    display,
-    picture_of,
-    signals_connected,
-    why_not_imported,
-)
+from signallint.layout import project_facts
+from signallint.project import Picture, Status, picture_of
+from signallint.rules.sig30x_shared import display, signals_connected, why_not_imported
+from signallint.rules.sig305_duplicate_dispatch_uid import dispatch_conflicts
 from signallint.settings import Settings
 
 FORMATS = ("text", "json", "mermaid", "dot")
@@ -96,8 +91,8 @@ class SignalMap:
 def build(paths: Sequence[str], settings: Settings) -> SignalMap:
     """The map of the files under ``paths``, judged against their whole project."""
     analyses, others, root = engine.gather(paths, settings, project=True)
-    project = ProjectFacts(tuple(a.facts for a in (*analyses, *others)), root=root)
-    context = RuleContext.for_project(settings, project)
+    project = project_facts(tuple(a.facts for a in (*analyses, *others)), root)
+    context = RuleContext.for_project(project, settings.django_version, settings.declared_signals)
     found = map_of([a.facts for a in analyses], project, context, root)
     wait_for_writes()  # the cache, written meanwhile
     return found
@@ -181,7 +176,7 @@ def _kind(signal: str, context: RuleContext) -> tuple[str, str | None]:
         return "unknown", None  # a name Django does not define (a wrong import: SIG1xx)
     if spec is None:
         return "third-party", None
-    if spec in context.settings.declared_signals:
+    if spec in context.declared_signals:
         return "declared", None
     if spec.package != "django":
         return "third-party", spec.package

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from signallint import check_paths
-from signallint.project import find_project_root, is_test_path
+from signallint.layout import find_project_root, is_test_path
 from signallint.settings import Settings
 
 SETTINGS = 'INSTALLED_APPS = ["shop"]\n'

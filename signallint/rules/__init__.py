@@ -1,8 +1,11 @@
 """The rule registry.
 
-A rule is a pure function of facts, catalogue and settings, registered with :func:`rule`
-in its own module (named after its code and slug). Its docstring is its documentation,
-printed by ``signallint explain CODE``.
+A rule is a pure function of facts and a :class:`~signallint.context.RuleContext` (the
+target Django version and the known signals); it never reads the disk. It is registered
+with :func:`rule` in its own module (named after its code and slug). Its docstring is its
+documentation, printed by ``signallint explain CODE``. It declares every kind of message
+it gives once, as a :class:`Message`: the first one is its summary, and its findings
+format them.
 """
 
 from __future__ import annotations
@@ -21,13 +24,34 @@ from signallint.fixes import Fix as FixProposal
 if TYPE_CHECKING:
     from signallint.context import RuleContext
 
-Finding = tuple[Span, str]
-# A finding with the repair the rule proposes (see :mod:`signallint.fixes`).
-FixableFinding = tuple[Span, str, FixProposal | None]
-# A project rule says which file each finding belongs to.
-ProjectFinding = tuple[str, Span, str]
-ModuleCheck = Callable[[ModuleFacts, "RuleContext"], Iterable[Finding | FixableFinding]]
-ProjectCheck = Callable[[ProjectFacts, "RuleContext"], Iterable[ProjectFinding]]
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A problem a rule found: where, what it says, and the repair it proposes (see
+    :mod:`signallint.fixes`), if any. A project rule says which file it is in."""
+
+    span: Span
+    message: str
+    fix: FixProposal | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class Message:
+    """One kind of message a rule gives: a template whose ``{fields}`` the rule fills in.
+
+    Declared once in the rule's module and given to :func:`rule`, so that what the rule
+    says and what its summary says cannot drift apart (ruff's message formats).
+    """
+
+    template: str
+
+    def format(self, **fields: object) -> str:
+        return self.template.format(**fields)
+
+
+ModuleCheck = Callable[[ModuleFacts, "RuleContext"], Iterable[Finding]]
+ProjectCheck = Callable[[ProjectFacts, "RuleContext"], Iterable[Finding]]
 
 # Listed by hand so that ``grep`` finds every rule; a test checks nothing is missing.
 RULE_MODULES = (
@@ -76,7 +100,8 @@ class Fix(str, Enum):
 class Rule:
     code: str
     name: str
-    summary: str
+    # Every kind of message the rule gives; the first one is its summary.
+    messages: tuple[Message, ...]
     function: Callable[..., Iterable[Any]]
     module: str
     scope: Scope = Scope.MODULE
@@ -95,6 +120,10 @@ class Rule:
     def check_project(self) -> ProjectCheck:
         assert self.scope is Scope.PROJECT, self.code
         return cast(ProjectCheck, self.function)
+
+    @property
+    def summary(self) -> str:
+        return self.messages[0].template
 
     @property
     def doc(self) -> str:
@@ -129,7 +158,7 @@ def _register(
     scope: Scope,
     code: str,
     name: str,
-    summary: str,
+    messages: tuple[Message, ...],
     fix: Fix,
     default_enabled: bool,
     since: Version | None,
@@ -138,10 +167,12 @@ def _register(
     def register(function: Callable[..., Iterable[Any]]) -> Callable[..., Iterable[Any]]:
         if code in _REGISTRY or code in PROBLEM_CODES:
             raise ValueError(f"rule code {code} registered twice")
+        if not messages:
+            raise ValueError(f"rule {code} declares no message")
         _REGISTRY[code] = Rule(
             code,
             name,
-            summary,
+            messages,
             function,
             function.__module__,
             scope,
@@ -158,29 +189,27 @@ def _register(
 def rule(
     code: str,
     name: str,
-    summary: str,
-    *,
+    *messages: Message,
     fix: Fix = Fix.NONE,
     default_enabled: bool = True,
     since: Version | None = None,
     until: Version | None = None,
 ) -> Callable[[ModuleCheck], ModuleCheck]:
     """Register a module rule: a function of one module's facts."""
-    return _register(Scope.MODULE, code, name, summary, fix, default_enabled, since, until)
+    return _register(Scope.MODULE, code, name, messages, fix, default_enabled, since, until)
 
 
 def project_rule(
     code: str,
     name: str,
-    summary: str,
-    *,
+    *messages: Message,
     fix: Fix = Fix.NONE,
     default_enabled: bool = True,
     since: Version | None = None,
     until: Version | None = None,
 ) -> Callable[[ProjectCheck], ProjectCheck]:
     """Register a project rule: a function of every module's facts (CLI only)."""
-    return _register(Scope.PROJECT, code, name, summary, fix, default_enabled, since, until)
+    return _register(Scope.PROJECT, code, name, messages, fix, default_enabled, since, until)
 
 
 @functools.cache

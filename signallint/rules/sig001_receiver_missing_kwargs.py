@@ -5,17 +5,21 @@ from collections.abc import Iterator
 from signallint import fixes
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts
-from signallint.rules import Fix, FixableFinding, rule
+from signallint.rules import Finding, Fix, Message, rule
 from signallint.signatures import checked_receivers
+
+MISSING_KWARGS = Message(
+    "receiver `{name}` does not accept **kwargs; add **kwargs to its parameters"
+)
 
 
 @rule(
     "SIG001",
     "receiver-missing-kwargs",
-    "receiver `{name}` does not accept **kwargs; add **kwargs to its parameters",
+    MISSING_KWARGS,
     fix=Fix.SAFE,
 )
-def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
+def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds receivers of Django signals whose signature has no `**kwargs` parameter.
@@ -63,8 +67,8 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
     for connection, function, _specs in checked_receivers(facts.connections, context):
         if not function.accepts_var_keyword:
             name = function.name if function.name != "<lambda>" else connection.receiver_text
-            yield (
+            yield Finding(
                 function.span,
-                (f"receiver `{name}` does not accept **kwargs; add **kwargs to its parameters"),
+                MISSING_KWARGS.format(name=name),
                 fixes.safe(fixes.AddVarKeyword(function.span), "add **kwargs"),
             )

@@ -7,17 +7,32 @@ from signallint import fixes
 from signallint.catalogue import SignalSpec
 from signallint.context import RuleContext
 from signallint.facts import FunctionFact, ModuleFacts, Param, ParamKind
-from signallint.rules import Finding, Fix, FixableFinding, rule
+from signallint.rules import Finding, Fix, Message, rule
 from signallint.signatures import checked_receivers, misplaced_sender_param, passed_names
+
+NEVER_SENT = Message(
+    "receiver `{name}` requires `{param}`, which `{signal}` never sends; "
+    "give it a default or remove it"
+)
+NEVER_SENT_CLOSE_TO = Message(
+    "receiver `{name}` requires `{param}`, which `{signal}` never sends; "
+    "did you mean `{suggestion}`?"
+)
+SOMETIMES_SENT = Message(
+    "receiver `{name}` requires `{param}`, which `{signal}` sends only on some paths; "
+    "give it a default (`{param}=None`)"
+)
 
 
 @rule(
     "SIG002",
     "receiver-requires-unsent-argument",
-    "receiver `{name}` requires `{param}`, which `{signal}` never sends",
+    NEVER_SENT,
+    NEVER_SENT_CLOSE_TO,
+    SOMETIMES_SENT,
     fix=Fix.UNSAFE,
 )
-def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding | FixableFinding]:
+def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds receiver parameters without a default whose name the signal never passes,
@@ -86,28 +101,28 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding | Fixabl
                 always = spec.always_sent(context.version)
                 if param.name in always:
                     continue
-                label = f"`{spec.name}`"
                 if param.name in spec.sometimes_sent(context.version):
-                    yield (
+                    yield Finding(
                         param.span,
-                        (
-                            f"receiver `{function.name}` requires `{param.name}`, which {label} "
-                            f"sends only on some paths; give it a default (`{param.name}=None`)"
+                        SOMETIMES_SENT.format(
+                            name=function.name, param=param.name, signal=spec.name
                         ),
                     )
                     continue
                 suggestion = _closest(param.name, passed_names(spec, context))
-                hint = (
-                    f"did you mean `{suggestion}`?"
+                message = (
+                    NEVER_SENT_CLOSE_TO.format(
+                        name=function.name,
+                        param=param.name,
+                        signal=spec.name,
+                        suggestion=suggestion,
+                    )
                     if suggestion
-                    else "give it a default or remove it"
+                    else NEVER_SENT.format(name=function.name, param=param.name, signal=spec.name)
                 )
-                yield (
+                yield Finding(
                     param.span,
-                    (
-                        f"receiver `{function.name}` requires `{param.name}`, "
-                        f"which {label} never sends; {hint}"
-                    ),
+                    message,
                     _rename(function, param, specs, context),
                 )
 

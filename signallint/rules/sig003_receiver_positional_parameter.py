@@ -4,14 +4,24 @@ from collections.abc import Iterator
 
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts, ParamKind
-from signallint.rules import Finding, rule
+from signallint.rules import Finding, Message, rule
 from signallint.signatures import checked_receivers, misplaced_sender_param, passed_names
+
+POSITIONAL_ONLY = Message(
+    "receiver `{name}` takes `{param}` positional-only, but Django passes every argument "
+    "by keyword; remove the `/`"
+)
+SENDER_MISNAMED = Message(
+    "first parameter `{param}` of receiver `{name}` never receives the sender: Django "
+    "passes it as `sender=`; rename it to `sender`"
+)
 
 
 @rule(
     "SIG003",
     "receiver-positional-parameter",
-    "receiver `{name}` expects `{param}` positionally; Django passes every argument by keyword",
+    POSITIONAL_ONLY,
+    SENDER_MISNAMED,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
@@ -54,19 +64,13 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         passed = frozenset().union(*(passed_names(spec, context) for spec in specs))
         for param in function.params:
             if param.kind is ParamKind.POSITIONAL_ONLY and (param.required or param.name in passed):
-                yield (
+                yield Finding(
                     param.span,
-                    (
-                        f"receiver `{function.name}` takes `{param.name}` positional-only, but "
-                        f"Django passes every argument by keyword; remove the `/`"
-                    ),
+                    POSITIONAL_ONLY.format(name=function.name, param=param.name),
                 )
         misplaced = misplaced_sender_param(function, specs, context)
         if misplaced is not None:
-            yield (
+            yield Finding(
                 misplaced.span,
-                (
-                    f"first parameter `{misplaced.name}` of receiver `{function.name}` never "
-                    f"receives the sender: Django passes it as `sender=`; rename it to `sender`"
-                ),
+                SENDER_MISNAMED.format(name=function.name, param=misplaced.name),
             )

@@ -6,13 +6,26 @@ from signallint.catalogue import format_version
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts
 from signallint.module_names import Verdict, judge
-from signallint.rules import Finding, rule
+from signallint.rules import Finding, Message, rule
+
+UNKNOWN = Message("`{module}` has no signal `{name}`")
+UNKNOWN_CLOSE_TO = Message("`{module}` has no signal `{name}`; did you mean `{suggestion}`?")
+REMOVED = Message(
+    "signal `{name}` was removed in Django {removed}; `{module}` does not have it in "
+    "Django {target}"
+)
+NEW = Message(
+    "signal `{name}` is new in Django {since}; `{module}` does not have it in Django {target}"
+)
 
 
 @rule(
     "SIG101",
     "unknown-signal",
-    "`{module}` has no signal `{name}`",
+    UNKNOWN,
+    UNKNOWN_CLOSE_TO,
+    REMOVED,
+    NEW,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
@@ -47,16 +60,22 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         if judgement.verdict is Verdict.NOT_IN_VERSION:
             spec = judgement.spec
             assert spec is not None
+            target = format_version(context.version)
             if spec.until is not None and context.version >= spec.until:
-                when = f"was removed in Django {format_version(spec.until)}"
+                removed = format_version(spec.until)
+                message = REMOVED.format(
+                    name=ref.name, removed=removed, module=ref.module, target=target
+                )
             else:
                 assert spec.since is not None
-                when = f"is new in Django {format_version(spec.since)}"
-            target = format_version(context.version)
-            yield (
-                ref.span,
-                (f"signal `{ref.name}` {when}; `{ref.module}` does not have it in Django {target}"),
-            )
+                since = format_version(spec.since)
+                message = NEW.format(name=ref.name, since=since, module=ref.module, target=target)
+            yield Finding(ref.span, message)
         elif judgement.verdict is Verdict.UNKNOWN:
-            hint = f"; did you mean `{judgement.suggestion}`?" if judgement.suggestion else ""
-            yield ref.span, f"`{ref.module}` has no signal `{ref.name}`{hint}"
+            if judgement.suggestion:
+                message = UNKNOWN_CLOSE_TO.format(
+                    module=ref.module, name=ref.name, suggestion=judgement.suggestion
+                )
+            else:
+                message = UNKNOWN.format(module=ref.module, name=ref.name)
+            yield Finding(ref.span, message)

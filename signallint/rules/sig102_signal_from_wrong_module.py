@@ -6,16 +6,18 @@ from signallint import catalogue, fixes
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts, ModuleNameRef
 from signallint.module_names import Verdict, judge
-from signallint.rules import Fix, FixableFinding, rule
+from signallint.rules import Finding, Fix, Message, rule
+
+WRONG_MODULE = Message("signal `{name}` is not in `{module}`; import it from `{home}`")
 
 
 @rule(
     "SIG102",
     "signal-from-wrong-module",
-    "signal `{name}` is not in `{module}`; import it from `{home}`",
+    WRONG_MODULE,
     fix=Fix.SAFE,
 )
-def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
+def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds a real Django signal imported from (or looked up on) a module that does not
@@ -48,12 +50,9 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
         judgement = judge(ref, context.version)
         if judgement.verdict is Verdict.WRONG_MODULE:
             assert judgement.spec is not None
-            yield (
+            yield Finding(
                 ref.span,
-                (
-                    f"signal `{ref.name}` is not in `{ref.module}`; "
-                    f"import it from `{judgement.spec.module}`"
-                ),
+                WRONG_MODULE.format(name=ref.name, module=ref.module, home=judgement.spec.module),
                 _move(ref, context),
             )
 

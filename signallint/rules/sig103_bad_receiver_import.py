@@ -7,16 +7,18 @@ from signallint import catalogue, fixes
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts, ModuleNameRef, Span
 from signallint.module_names import Verdict, judge
-from signallint.rules import Fix, FixableFinding, rule
+from signallint.rules import Finding, Fix, Message, rule
+
+BAD_RECEIVER = Message("`{module}` has no `{name}`; import `receiver` from `django.dispatch`")
 
 
 @rule(
     "SIG103",
     "bad-receiver-import",
-    "`{module}` has no `{name}`; import `receiver` from `django.dispatch`",
+    BAD_RECEIVER,
     fix=Fix.SAFE,
 )
-def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
+def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds a misspelled `receiver` (`reciver`, `reciever`) imported from
@@ -51,9 +53,9 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
     """
     for ref in facts.module_name_refs:
         if judge(ref, context.version).verdict is Verdict.BAD_RECEIVER:
-            yield (
+            yield Finding(
                 ref.span,
-                (f"`{ref.module}` has no `{ref.name}`; import `receiver` from `django.dispatch`"),
+                BAD_RECEIVER.format(module=ref.module, name=ref.name),
                 _repair(ref),
             )
 

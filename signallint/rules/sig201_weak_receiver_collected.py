@@ -5,7 +5,12 @@ from collections.abc import Iterator
 from signallint import fixes
 from signallint.context import RuleContext
 from signallint.facts import Connection, ConnectionStyle, ModuleFacts, ReceiverKind
-from signallint.rules import Fix, FixableFinding, rule
+from signallint.rules import Finding, Fix, Message, rule
+
+WEAK_RECEIVER = Message(
+    "{receiver} connected with weak=True is garbage-collected and never called; "
+    "pass weak=False or connect a module-level function"
+)
 
 _WHAT = {
     ReceiverKind.LAMBDA: "a lambda",
@@ -35,11 +40,10 @@ def weakly_held_receiver(connection: Connection) -> str | None:
 @rule(
     "SIG201",
     "weak-receiver-collected",
-    "{receiver} connected with weak=True is garbage-collected and never called; "
-    "pass weak=False or connect a module-level function",
+    WEAK_RECEIVER,
     fix=Fix.UNSAFE,
 )
-def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
+def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds receivers that nothing but the signal refers to, connected with the default
@@ -98,11 +102,8 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
             span = connection.function.span
         position = 2 if connection.style is ConnectionStyle.CONNECT else None
         action = fixes.AddKeywordArgument(connection.span, "weak", "False", position)
-        yield (
+        yield Finding(
             span,
-            (
-                f"{what} connected with weak=True is garbage-collected and never called; "
-                "pass weak=False or connect a module-level function"
-            ),
+            WEAK_RECEIVER.format(receiver=what),
             fixes.unsafe(action, "pass weak=False"),
         )

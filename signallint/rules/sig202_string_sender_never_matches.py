@@ -4,13 +4,18 @@ from collections.abc import Iterator
 
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts
-from signallint.rules import Finding, rule
+from signallint.rules import Finding, Message, rule
+
+STRING_SENDER = Message(
+    "`{signal}` is not a model signal: the string sender {text} never matches; "
+    "pass the sender object itself"
+)
 
 
 @rule(
     "SIG202",
     "string-sender-never-matches",
-    "`{signal}` is not a model signal: the string sender {text} never matches",
+    STRING_SENDER,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
@@ -62,12 +67,9 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         for spec in specs:
             if spec.model_signal or _may_be_the_same_object(sender.literal, spec.sender):
                 continue
-            yield (
+            yield Finding(
                 sender.span,
-                (
-                    f"`{spec.name}` is not a model signal: the string sender {sender.text} never "
-                    "matches; pass the sender object itself"
-                ),
+                STRING_SENDER.format(signal=spec.name, text=sender.text),
             )
 
 

@@ -5,15 +5,18 @@ from collections.abc import Iterator
 
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts
-from signallint.rules import Finding, rule
+from signallint.rules import Finding, Message, rule
 
 LAZY_MODEL_REFERENCE = re.compile(r"[^.\s]+\.[^.\s]+")
+MALFORMED = Message(
+    'lazy sender {text} is not of the form "app_label.ModelName"; connect() raises ValueError'
+)
 
 
 @rule(
     "SIG203",
     "malformed-lazy-sender",
-    'lazy sender {text} is not of the form "app_label.ModelName"',
+    MALFORMED,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
@@ -58,10 +61,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         if specs is None or not any(spec.model_signal for spec in specs):
             continue
         if not LAZY_MODEL_REFERENCE.fullmatch(sender.literal):
-            yield (
+            yield Finding(
                 sender.span,
-                (
-                    f'lazy sender {sender.text} is not of the form "app_label.ModelName"; '
-                    "connect() raises ValueError"
-                ),
+                MALFORMED.format(text=sender.text),
             )

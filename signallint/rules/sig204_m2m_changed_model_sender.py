@@ -5,19 +5,26 @@ from collections.abc import Iterator
 from signallint import fixes
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts
-from signallint.rules import Fix, FixableFinding, rule
+from signallint.rules import Finding, Fix, Message, rule
 
 M2M_CHANGED = "django.db.models.signals.m2m_changed"
+MODEL_SENDER = Message(
+    "`m2m_changed` is sent with the intermediate model, never `{model}`; "
+    "use `{model}.{field}.through`"
+)
+MODEL_SENDER_OF_FIELDS = Message(
+    "`m2m_changed` is sent with the intermediate model, never `{model}`; use {throughs}"
+)
 
 
 @rule(
     "SIG204",
     "m2m-changed-model-sender",
-    "`m2m_changed` is sent with the intermediate model, never `{model}`; "
-    "use `{model}.{field}.through`",
+    MODEL_SENDER,
+    MODEL_SENDER_OF_FIELDS,
     fix=Fix.UNSAFE,
 )
-def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
+def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds `m2m_changed` receivers whose `sender=` is a model that declares a
@@ -91,17 +98,20 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
         if short in through_names:
             continue
         fields = [name for name, _ in model.m2m_fields]
-        hint = (
-            f"use `{sender.text}.{fields[0]}.through`"
+        message = (
+            MODEL_SENDER.format(model=sender.text, field=fields[0])
             if len(fields) == 1
-            else "use `" + "` or `".join(f"{sender.text}.{f}.through" for f in fields) + "`"
+            else MODEL_SENDER_OF_FIELDS.format(
+                model=sender.text,
+                throughs=" or ".join(f"`{sender.text}.{f}.through`" for f in fields),
+            )
         )
         fix = None
         if len(fields) == 1:
             through = f"{sender.text}.{fields[0]}.through"
             fix = fixes.unsafe(fixes.Replace(sender.span, sender.text, through), f"use `{through}`")
-        yield (
+        yield Finding(
             sender.span,
-            (f"`m2m_changed` is sent with the intermediate model, never `{sender.text}`; {hint}"),
+            message,
             fix,
         )

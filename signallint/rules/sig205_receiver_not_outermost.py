@@ -4,7 +4,12 @@ from collections.abc import Iterator
 
 from signallint.context import RuleContext
 from signallint.facts import ConnectionStyle, FunctionFact, ModuleFacts, ReceiverKind
-from signallint.rules import Finding, rule
+from signallint.rules import Finding, Message, rule
+
+NOT_OUTERMOST = Message(
+    "@receiver is below @{decorator}: the signal calls the undecorated function; "
+    "put @receiver on top"
+)
 
 # Wrapping the connected function in these keeps it callable as it was connected.
 HARMLESS_OUTER = frozenset({"staticmethod"})
@@ -13,7 +18,7 @@ HARMLESS_OUTER = frozenset({"staticmethod"})
 @rule(
     "SIG205",
     "receiver-not-outermost",
-    "@receiver is below @{decorator}: the connected function is not the decorated one",
+    NOT_OUTERMOST,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
@@ -76,10 +81,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
             if i not in indices and function.decorators[i] not in HARMLESS_OUTER
         ]
         if outer and context.signals_of(connection.signals) is not None:
-            yield (
+            yield Finding(
                 connection.span,
-                (
-                    f"@receiver is below @{outer[-1]}: the signal calls the undecorated function; "
-                    "put @receiver on top"
-                ),
+                NOT_OUTERMOST.format(decorator=outer[-1]),
             )

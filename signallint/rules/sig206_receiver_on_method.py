@@ -4,7 +4,16 @@ from collections.abc import Iterator
 
 from signallint.context import RuleContext
 from signallint.facts import ConnectionStyle, ModuleFacts, ReceiverKind
-from signallint.rules import Finding, rule
+from signallint.rules import Finding, Message, rule
+
+ON_METHOD = Message(
+    "@receiver on method `{name}`: `{first}` is never passed, Django calls receivers by "
+    "keyword; use a module-level function"
+)
+ABOVE_METHOD_DECORATOR = Message(
+    "@receiver is above @{decorator} on `{name}`: it is given a {decorator} object, not a "
+    "function; swap the two decorators"
+)
 
 METHOD_DECORATORS = ("staticmethod", "classmethod")
 
@@ -12,7 +21,8 @@ METHOD_DECORATORS = ("staticmethod", "classmethod")
 @rule(
     "SIG206",
     "receiver-on-method",
-    "@receiver on method `{name}`: `self` is never passed",
+    ON_METHOD,
+    ABOVE_METHOD_DECORATOR,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
@@ -63,19 +73,13 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         below = [d for d in function.decorators[index + 1 :] if d in METHOD_DECORATORS]
         above = [d for d in function.decorators[:index] if d in METHOD_DECORATORS]
         if below:
-            yield (
+            yield Finding(
                 connection.span,
-                (
-                    f"@receiver is above @{below[0]} on `{function.name}`: it is given a "
-                    f"{below[0]} object, not a function; swap the two decorators"
-                ),
+                ABOVE_METHOD_DECORATOR.format(decorator=below[0], name=function.name),
             )
         elif not above or above[-1] == "classmethod":
             first = "cls" if above else "self"
-            yield (
+            yield Finding(
                 connection.span,
-                (
-                    f"@receiver on method `{function.name}`: `{first}` is never passed, Django "
-                    "calls receivers by keyword; use a module-level function"
-                ),
+                ON_METHOD.format(name=function.name, first=first),
             )

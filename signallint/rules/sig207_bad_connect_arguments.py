@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from signallint.context import RuleContext
 from signallint.facts import ConnectionStyle, ModuleFacts
-from signallint.rules import Finding, rule
+from signallint.rules import Finding, Message, rule
 
 # (accepted keywords, most positional arguments) of each call, Django 4.2 to 6.1.
 SIGNATURES = {
@@ -13,12 +13,25 @@ SIGNATURES = {
     ConnectionStyle.DISCONNECT: (("receiver", "sender", "dispatch_uid"), 3, "disconnect()"),
     ConnectionStyle.DECORATOR: (("signal", "sender", "weak", "dispatch_uid"), 1, "@receiver()"),
 }
+UNEXPECTED_KEYWORD = Message("{call} got an unexpected keyword argument `{keyword}`")
+UNEXPECTED_KEYWORD_CLOSE_TO = Message(
+    "{call} got an unexpected keyword argument `{keyword}`; did you mean `{suggestion}`?"
+)
+TOO_MANY_POSITIONAL = Message(
+    "{call} takes at most {count} positional arguments; pass it by keyword (`sender=`)"
+)
+SENDER_POSITIONAL = Message(
+    "{call} takes at most {count} positional argument; pass the sender by keyword (`sender=`)"
+)
 
 
 @rule(
     "SIG207",
     "bad-connect-arguments",
-    "{call} got an unexpected keyword argument `{keyword}`",
+    UNEXPECTED_KEYWORD,
+    UNEXPECTED_KEYWORD_CLOSE_TO,
+    TOO_MANY_POSITIONAL,
+    SENDER_POSITIONAL,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
@@ -64,20 +77,21 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         positional = [a for a in connection.arguments if a.keyword is None]
         if len(positional) > most_positional:
             extra = positional[most_positional]
-            what = "the sender" if connection.style is ConnectionStyle.DECORATOR else "it"
-            yield (
-                extra.span,
-                (
-                    f"{call} takes at most {most_positional} positional argument"
-                    f"{'s' if most_positional > 1 else ''}; pass {what} by keyword (`sender=`)"
-                ),
+            too_many = (
+                SENDER_POSITIONAL
+                if connection.style is ConnectionStyle.DECORATOR
+                else TOO_MANY_POSITIONAL
             )
+            yield Finding(extra.span, too_many.format(call=call, count=most_positional))
         for argument in connection.arguments:
             if argument.keyword is None or argument.keyword in accepted:
                 continue
             close = difflib.get_close_matches(argument.keyword, accepted, n=1, cutoff=0.6)
-            hint = f"; did you mean `{close[0]}`?" if close else ""
-            yield (
-                argument.span,
-                (f"{call} got an unexpected keyword argument `{argument.keyword}`{hint}"),
+            message = (
+                UNEXPECTED_KEYWORD_CLOSE_TO.format(
+                    call=call, keyword=argument.keyword, suggestion=close[0]
+                )
+                if close
+                else UNEXPECTED_KEYWORD.format(call=call, keyword=argument.keyword)
             )
+            yield Finding(argument.span, message)

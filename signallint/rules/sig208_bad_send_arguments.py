@@ -4,13 +4,24 @@ from collections.abc import Iterator
 
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts
-from signallint.rules import Finding, rule
+from signallint.rules import Finding, Message, rule
+
+EXTRA_POSITIONAL = Message(
+    "`{method}()` takes the sender as its only positional argument; pass `{argument}` by keyword"
+)
+NO_SENDER = Message("`{method}()` needs a sender: pass `sender=` (it may be None)")
+SIGNAL_KEYWORD = Message(
+    "`{method}()` passes `signal=`, which Django already passes to every receiver "
+    "(TypeError); rename it"
+)
 
 
 @rule(
     "SIG208",
     "bad-send-arguments",
-    "`{method}()` takes the sender as its only positional argument",
+    EXTRA_POSITIONAL,
+    NO_SENDER,
+    SIGNAL_KEYWORD,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
@@ -55,22 +66,16 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         method = call.method.value
         positional = [a for a in call.arguments if a.keyword is None]
         if len(positional) > 1:
-            yield (
+            yield Finding(
                 positional[1].span,
-                (
-                    f"`{method}()` takes the sender as its only positional argument; "
-                    f"pass `{positional[1].text}` by keyword"
-                ),
+                EXTRA_POSITIONAL.format(method=method, argument=positional[1].text),
             )
         has_sender = positional or any(a.keyword in ("sender", "**") for a in call.arguments)
         if not has_sender:
-            yield call.span, f"`{method}()` needs a sender: pass `sender=` (it may be None)"
+            yield Finding(call.span, NO_SENDER.format(method=method))
         for argument in call.arguments:
             if argument.keyword == "signal":
-                yield (
+                yield Finding(
                     argument.span,
-                    (
-                        f"`{method}()` passes `signal=`, which Django already passes to every "
-                        "receiver (TypeError); rename it"
-                    ),
+                    SIGNAL_KEYWORD.format(method=method),
                 )

@@ -5,17 +5,22 @@ from collections.abc import Iterator
 from signallint import fixes
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts
-from signallint.rules import Fix, FixableFinding, rule
+from signallint.rules import Finding, Fix, Message, rule
+
+PROVIDING_ARGS = Message(
+    "`providing_args` was removed in Django 4.0: Signal() raises TypeError; "
+    "remove it and document the keywords in a comment"
+)
 
 
 @rule(
     "SIG209",
     "signal-providing-args",
-    "`providing_args` was removed in Django 4.0: Signal() raises TypeError",
+    PROVIDING_ARGS,
     since=(4, 0),
     fix=Fix.SAFE,
 )
-def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
+def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds `Signal(providing_args=[...])` (Django's `Signal` or `ModelSignal`, not
@@ -55,11 +60,8 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[FixableFinding]:
         if definition.providing_args is not None:
             argument = definition.providing_args
             action = fixes.DropProvidingArgs(argument.span)
-            yield (
+            yield Finding(
                 argument.span,
-                (
-                    "`providing_args` was removed in Django 4.0: Signal() raises TypeError; "
-                    "remove it and document the keywords in a comment"
-                ),
+                PROVIDING_ARGS.format(),
                 fixes.safe(action, "remove providing_args, keep it as a comment"),
             )

@@ -5,13 +5,18 @@ from collections.abc import Iterator
 from signallint.catalogue import format_version
 from signallint.context import RuleContext
 from signallint.facts import ConnectionStyle, ModuleFacts
-from signallint.rules import Finding, rule
+from signallint.rules import Finding, Message, rule
+
+NEVER_AWAITED = Message(
+    "async receiver `{name}` is never awaited by send() in Django {version} (async "
+    "receivers need Django 5.0); make it a plain function"
+)
 
 
 @rule(
     "SIG210",
     "async-receiver-before-django-5",
-    "async receiver `{name}` is never awaited by send() before Django 5.0",
+    NEVER_AWAITED,
     until=(5, 0),
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
@@ -55,11 +60,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         if connection.style is ConnectionStyle.DISCONNECT or function is None:
             continue
         if function.is_async and context.signals_of(connection.signals) is not None:
-            yield (
+            yield Finding(
                 function.span,
-                (
-                    f"async receiver `{function.name}` is never awaited by send() in Django "
-                    f"{format_version(context.version)} (async receivers need Django 5.0); "
-                    "make it a plain function"
-                ),
+                NEVER_AWAITED.format(name=function.name, version=format_version(context.version)),
             )

@@ -4,7 +4,12 @@ from collections.abc import Iterator
 
 from signallint.context import RuleContext
 from signallint.facts import ConnectionStyle, ModuleFacts
-from signallint.rules import Finding, rule
+from signallint.rules import Finding, Message, rule
+
+RECURSION = Message(
+    "`instance.save()` in post_save receiver `{name}` sends post_save again: infinite "
+    "recursion; guard it or use `update_fields` behind a check, or `QuerySet.update()`"
+)
 
 POST_SAVE = "django.db.models.signals.post_save"
 
@@ -12,7 +17,7 @@ POST_SAVE = "django.db.models.signals.post_save"
 @rule(
     "SIG211",
     "post-save-recursion",
-    "`instance.save()` in a post_save receiver sends post_save again: infinite recursion",
+    RECURSION,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
@@ -67,11 +72,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
             continue
         for save in function.saves:
             if save.target == "instance" and not save.has_update_fields:
-                yield (
+                yield Finding(
                     save.span,
-                    (
-                        f"`instance.save()` in post_save receiver `{function.name}` sends "
-                        "post_save again: infinite recursion; guard it or use "
-                        "`update_fields` behind a check, or `QuerySet.update()`"
-                    ),
+                    RECURSION.format(name=function.name),
                 )

@@ -4,13 +4,18 @@ from collections.abc import Iterator
 
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts
-from signallint.rules import Finding, rule
+from signallint.rules import Finding, Message, rule
+
+CREATED_IN_FUNCTION = Message(
+    "a Signal() created and sent inside a function can have no receivers; "
+    "define it once at module level"
+)
 
 
 @rule(
     "SIG212",
     "signal-created-in-function",
-    "a Signal() created and sent inside a function can have no receivers",
+    CREATED_IN_FUNCTION,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
@@ -49,10 +54,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
     for definition in facts.signal_defs:
         if definition.in_function and definition.sent_locally:
-            yield (
+            yield Finding(
                 definition.span,
-                (
-                    "a Signal() created and sent inside a function can have no receivers; "
-                    "define it once at module level"
-                ),
+                CREATED_IN_FUNCTION.format(),
             )

@@ -4,13 +4,18 @@ from collections.abc import Iterator
 
 from signallint.context import RuleContext
 from signallint.facts import ConnectionStyle, ModuleFacts
-from signallint.rules import Finding, rule
+from signallint.rules import Finding, Message, rule
+
+CONNECT_AS_DECORATOR = Message(
+    "`@{signal}.connect` returns None, so the function is garbage-collected and never "
+    "called; use `@receiver({signal})`"
+)
 
 
 @rule(
     "SIG213",
     "connect-used-as-decorator",
-    "`@{signal}.connect` returns None: use `@receiver({signal})`",
+    CONNECT_AS_DECORATOR,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
@@ -50,10 +55,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         if context.signals_of(connection.signals) is None:
             continue
         [use] = connection.signals
-        yield (
+        yield Finding(
             connection.span,
-            (
-                f"`@{use.text}.connect` returns None, so the function is garbage-collected "
-                f"and never called; use `@receiver({use.text})`"
-            ),
+            CONNECT_AS_DECORATOR.format(signal=use.text),
         )

@@ -4,16 +4,20 @@ from collections.abc import Iterator
 
 from signallint.context import RuleContext
 from signallint.facts import ConnectionStyle, FunctionFact, ProjectFacts
-from signallint.rules import ProjectFinding, project_rule
+from signallint.rules import Finding, Message, project_rule
 from signallint.signatures import checked_receivers
+
+NOT_ACCEPTED = Message(
+    "`{signal}.{method}()` passes `{keyword}`, which receiver `{name}` ({where}) does not accept"
+)
 
 
 @project_rule(
     "SIG214",
     "send-keyword-not-accepted",
-    "`{signal}.send()` passes `{keyword}`, which receiver `{name}` does not accept",
+    NOT_ACCEPTED,
 )
-def check(project: ProjectFacts, context: RuleContext) -> Iterator[ProjectFinding]:
+def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds `send()` calls on a project's own signal that pass a keyword which one of its
@@ -73,12 +77,14 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[ProjectFindin
             for path, function in receivers.get(sent.qualified_name, []):
                 accepted = {p.name for p in function.params}
                 for keyword in sorted(call.keywords - {"sender"} - accepted):
-                    yield (
-                        module.path,
+                    yield Finding(
                         call.span,
-                        (
-                            f"`{call.signal.text}.{call.method.value}()` passes `{keyword}`, which "
-                            f"receiver `{function.name}` ({path}:{function.span.line}) "
-                            "does not accept"
+                        NOT_ACCEPTED.format(
+                            signal=call.signal.text,
+                            method=call.method.value,
+                            keyword=keyword,
+                            name=function.name,
+                            where=f"{path}:{function.span.line}",
                         ),
+                        path=module.path,
                     )

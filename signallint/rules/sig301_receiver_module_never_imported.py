@@ -4,23 +4,26 @@ from collections.abc import Iterator
 
 from signallint.context import RuleContext
 from signallint.facts import ProjectFacts
-from signallint.project import (
-    Status,
+from signallint.project import Status, picture_of
+from signallint.rules import Finding, Message, project_rule
+from signallint.rules.sig30x_shared import (
     module_level_connections,
-    picture_of,
     where_to_import,
     why_not_imported,
 )
-from signallint.rules import ProjectFinding, project_rule
+
+# What imports the module and where to import it are said by the helpers of the family.
+NEVER_CONNECTED = Message(
+    "receiver `{name}` is never connected: {what_imports_it}; {where_to_import_it}"
+)
 
 
 @project_rule(
     "SIG301",
     "receiver-module-never-imported",
-    "receiver `{name}` is never connected: nothing imports `{module}`; import it in "
-    "`{config}.ready()`",
+    NEVER_CONNECTED,
 )
-def check(project: ProjectFacts, context: RuleContext) -> Iterator[ProjectFinding]:
+def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds receivers connected at module level (`@receiver`, `signal.connect()`) in a
@@ -112,10 +115,12 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[ProjectFindin
         verdict = picture.verdict(facts.path)
         if verdict.status is Status.NEVER:
             name = connection.receiver_text or "?"
-            yield (
-                facts.path,
+            yield Finding(
                 connection.span,
-                f"receiver `{name}` is never connected: "
-                f"{why_not_imported(picture, facts.path, verdict)}; "
-                f"{where_to_import(picture, facts.path, verdict)}",
+                NEVER_CONNECTED.format(
+                    name=name,
+                    what_imports_it=why_not_imported(picture, facts.path, verdict),
+                    where_to_import_it=where_to_import(picture, facts.path, verdict),
+                ),
+                path=facts.path,
             )

@@ -2,20 +2,38 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from signallint.app_configs import Choice
 from signallint.context import RuleContext
 from signallint.facts import FILE_START, ProjectFacts
-from signallint.project import Choice, display, picture_of
-from signallint.rules import ProjectFinding, project_rule
+from signallint.project import picture_of
+from signallint.rules import Finding, Message, project_rule
+from signallint.rules.sig30x_shared import display
+
+NO_DEFAULT = Message(
+    "{classes} in `{module}` are AppConfigs and none sets `default = True`: "
+    'for "{app}" in INSTALLED_APPS Django uses a plain AppConfig, {effect}; '
+    "set `default = True` on the one to use"
+)
+NO_DEFAULT_INHERITED = Message(
+    "{classes} in `{module}` are AppConfigs and none sets `default = True` "
+    "({inheriting} {inherit} `default = False`): "
+    'for "{app}" in INSTALLED_APPS Django uses a plain AppConfig, {effect}; '
+    "set `default = True` on the one to use"
+)
+SEVERAL_DEFAULTS = Message(
+    '{classes} in `{module}` all set `default = True`: for "{app}" in INSTALLED_APPS '
+    "Django raises RuntimeError at start-up; keep `default = True` on one of them"
+)
 
 
 @project_rule(
     "SIG303",
     "ambiguous-app-config",
-    "{classes} in `{module}` are AppConfigs and none sets `default = True`: for "
-    '"{app}" in INSTALLED_APPS Django uses a plain AppConfig, so no `ready()` runs; '
-    "set `default = True` on the one to use",
+    NO_DEFAULT,
+    NO_DEFAULT_INHERITED,
+    SEVERAL_DEFAULTS,
 )
-def check(project: ProjectFacts, context: RuleContext) -> Iterator[ProjectFinding]:
+def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds an app's `apps.py` with several `AppConfig` subclasses where Django cannot
@@ -99,29 +117,27 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[ProjectFindin
                 c.name
                 for c in config.candidates
                 if c.default is None
-                and picture.default_of(c.qualified_name, config.module) is False
+                and picture.configs.default_of(c.qualified_name, config.module) is False
             ]
-            inherited = (
-                f" ({_listing(inheriting)} {'inherit' if len(inheriting) > 1 else 'inherits'}"
-                " `default = False`)"
-                if inheriting
-                else ""
-            )
-            yield (
-                module.facts.path,
-                span,
-                f"{names} in `{where}` are AppConfigs and none sets `default = True`"
-                f"{inherited}: "
-                f'for "{config.package}" in INSTALLED_APPS Django uses a plain AppConfig, '
-                f"{effect}; set `default = True` on the one to use",
-            )
+            if inheriting:
+                message = NO_DEFAULT_INHERITED.format(
+                    classes=names,
+                    module=where,
+                    inheriting=_listing(inheriting),
+                    inherit="inherit" if len(inheriting) > 1 else "inherits",
+                    app=config.package,
+                    effect=effect,
+                )
+            else:
+                message = NO_DEFAULT.format(
+                    classes=names, module=where, app=config.package, effect=effect
+                )
+            yield Finding(span, message, path=module.facts.path)
         elif config.choice is Choice.SEVERAL_DEFAULTS:
-            yield (
-                module.facts.path,
+            yield Finding(
                 span,
-                f"{names} in `{where}` all set `default = True`: "
-                f'for "{config.package}" in INSTALLED_APPS Django raises RuntimeError at '
-                "start-up; keep `default = True` on one of them",
+                SEVERAL_DEFAULTS.format(classes=names, module=where, app=config.package),
+                path=module.facts.path,
             )
 
 

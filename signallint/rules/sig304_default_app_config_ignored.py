@@ -3,21 +3,35 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
+from signallint.app_configs import Choice
 from signallint.catalogue import format_version
 from signallint.context import RuleContext
 from signallint.facts import ProjectFacts
-from signallint.project import Choice, display, picture_of
-from signallint.rules import ProjectFinding, project_rule
+from signallint.project import picture_of
+from signallint.rules import Finding, Message, project_rule
+from signallint.rules.sig30x_shared import display
+
+_DEAD = "`default_app_config` is dead code: Django ignores it since 4.1 (the target is {version})"
+DEAD = Message(_DEAD + "; remove it")
+DEAD_AND_ELSEWHERE = Message(
+    _DEAD + ", so `{name}` is never used (nor its `ready()`); move it to `{apps}` or name "
+    "`{value}` in INSTALLED_APPS"
+)
+DEAD_AND_NOT_CHOSEN = Message(
+    _DEAD + ": Django uses `{chosen}`, not `{name}`; remove it, and mark the config you "
+    "want with `default = True`"
+)
 
 
 @project_rule(
     "SIG304",
     "default-app-config-ignored",
-    "`default_app_config` is dead code: Django ignores it since 4.1 (the target is "
-    "{version}); remove it",
+    DEAD,
+    DEAD_AND_ELSEWHERE,
+    DEAD_AND_NOT_CHOSEN,
     since=(4, 1),
 )
-def check(project: ProjectFacts, context: RuleContext) -> Iterator[ProjectFinding]:
+def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds `default_app_config = "..."` in a package's `__init__.py`.
@@ -69,11 +83,7 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[ProjectFindin
             continue
         if os.path.basename(facts.path) != "__init__.py":
             continue
-        dead = (
-            "`default_app_config` is dead code: Django ignores it since 4.1 "
-            f"(the target is {target})"
-        )
-        message = f"{dead}; remove it"
+        message = DEAD.format(version=target)
         value = wiring.default_app_config.value
         config = picture.app_configs_of(facts.path)
         if value and "." in value and config is not None and config.listed:
@@ -82,13 +92,11 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[ProjectFindin
             if value in picture.installed_apps:
                 pass  # INSTALLED_APPS names the class itself: Django uses it
             elif config.module not in picture.modules_named(module):
-                message = (
-                    f"{dead}, so `{name}` is never used (nor its `ready()`); move it to "
-                    f"`{apps}` or name `{value}` in INSTALLED_APPS"
+                message = DEAD_AND_ELSEWHERE.format(
+                    version=target, name=name, apps=apps, value=value
                 )
             elif config.choice is Choice.ONE and config.chosen and config.chosen.name != name:
-                message = (
-                    f"{dead}: Django uses `{config.chosen.name}`, not `{name}`; remove it, "
-                    "and mark the config you want with `default = True`"
+                message = DEAD_AND_NOT_CHOSEN.format(
+                    version=target, chosen=config.chosen.name, name=name
                 )
-        yield facts.path, wiring.default_app_config.span, message
+        yield Finding(wiring.default_app_config.span, message, path=facts.path)

@@ -1,20 +1,27 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+import ast
+from collections.abc import Hashable, Iterator
 
 from signallint.context import RuleContext
-from signallint.facts import ProjectFacts
-from signallint.project import dispatch_conflicts, display, picture_of
-from signallint.rules import ProjectFinding, project_rule
+from signallint.facts import Connection, ConnectionStyle, ModuleFacts, ProjectFacts, ReceiverKind
+from signallint.project import picture_of
+from signallint.rules import Finding, Message, project_rule
+from signallint.rules.sig30x_shared import display, signals_connected
+
+DUPLICATE_UID = Message(
+    "receiver `{name}` reuses dispatch_uid {uid} of `{other}` ({where}) for `{signal}` and "
+    "the same sender: Django connects whichever comes first and silently ignores the "
+    "other; give each receiver its own dispatch_uid"
+)
 
 
 @project_rule(
     "SIG305",
     "duplicate-dispatch-uid",
-    "receiver `{name}` reuses dispatch_uid {uid} of `{other}` ({where}) for `{signal}` and "
-    "the same sender: Django connects whichever comes first and silently ignores the other",
+    DUPLICATE_UID,
 )
-def check(project: ProjectFacts, context: RuleContext) -> Iterator[ProjectFinding]:
+def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds two different receivers connected to the same signal, for the same sender,
@@ -72,12 +79,81 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[ProjectFindin
     picture = picture_of(project)
     for conflict in dispatch_conflicts(project, context):
         facts, connection, first_facts, first, key = conflict
-        yield (
-            facts.path,
+        yield Finding(
             connection.span,
-            f"receiver `{connection.receiver_text}` reuses dispatch_uid {key[2]!r} of "
-            f"`{first.receiver_text}` ({display(picture, first_facts.path)}:{first.span.line})"
-            f" for `{key[0].rsplit('.', 1)[-1]}` and the same sender: Django connects "
-            "whichever comes first and silently ignores the other; give each receiver its "
-            "own dispatch_uid",
+            DUPLICATE_UID.format(
+                name=connection.receiver_text,
+                uid=repr(key[2]),
+                other=first.receiver_text,
+                where=f"{display(picture, first_facts.path)}:{first.span.line}",
+                signal=key[0].rsplit(".", 1)[-1],
+            ),
+            path=facts.path,
         )
+
+
+# (signal, sender, dispatch_uid): what Signal.connect() compares, by qualified name or value.
+DispatchKey = tuple[str, Hashable, Hashable]
+Conflict = tuple[ModuleFacts, Connection, ModuleFacts, Connection, DispatchKey]
+
+
+def dispatch_conflicts(project: ProjectFacts, context: RuleContext) -> Iterator[Conflict]:
+    """Module-level connections of different receivers with one (signal, sender,
+    dispatch_uid): each later one (in path and line order) with the first one."""
+    first: dict[DispatchKey, tuple[ModuleFacts, Connection, frozenset[str]]] = {}
+    for facts in sorted(project.modules, key=lambda m: m.path):
+        for connection in sorted(facts.connections, key=lambda c: (c.span.line, c.span.col)):
+            receivers = _receiver_identity(facts, connection)
+            if receivers is None:
+                continue
+            for key in _dispatch_keys(connection, context):
+                seen = first.setdefault(key, (facts, connection, receivers))
+                if seen[1] is not connection and not seen[2] & receivers:
+                    yield facts, connection, seen[0], seen[1], key
+
+
+def _receiver_identity(facts: ModuleFacts, connection: Connection) -> frozenset[str] | None:
+    """What the receiver is, as qualified names; None when unknown."""
+    if not connection.at_module_level or connection.style not in (
+        ConnectionStyle.CONNECT,
+        ConnectionStyle.DECORATOR,
+    ):
+        return None
+    if connection.receiver_kind in (ReceiverKind.LAMBDA, ReceiverKind.PARTIAL):
+        # A new object each time the expression runs, and module level runs once.
+        return frozenset({f"<{facts.path}:{connection.span.line}:{connection.span.col}>"})
+    return connection.receivers or None
+
+
+def _dispatch_keys(connection: Connection, context: RuleContext) -> Iterator[DispatchKey]:
+    if connection.style is ConnectionStyle.CONNECT:
+        argument = connection.argument("dispatch_uid", 3)
+    else:
+        argument = connection.argument("dispatch_uid")
+    if argument is None:
+        return
+    try:
+        uid = ast.literal_eval(argument.text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return
+    if uid is None or not isinstance(uid, (str, int, bytes, tuple)):
+        return
+    for signal in signals_connected(connection, context):
+        spec = context.signals.get(signal)
+        sender = _sender_key(connection, spec.model_signal if spec else False)
+        if sender is not None:
+            yield signal, sender, uid
+
+
+def _sender_key(connection: Connection, model_signal: bool) -> Hashable | None:
+    sender = connection.sender
+    if sender is None:
+        return ("none",)
+    if sender.literal is not None:
+        app_label, dot, model = sender.literal.partition(".")
+        # A model signal resolves "app_label.Model" to the class (the model part ignores
+        # case); a plain signal compares string objects by id(), which is not knowable.
+        return ("model", app_label, model.lower()) if model_signal and dot else None
+    if len(sender.candidates) == 1:
+        return ("name", next(iter(sender.candidates)))
+    return None

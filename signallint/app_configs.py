@@ -1,0 +1,195 @@
+"""Which AppConfig Django uses for each app package: ``AppConfig.create()``, read from
+the classes of the project's ``apps`` modules.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from signallint.facts import ClassFact
+
+if TYPE_CHECKING:
+    from signallint.project import Picture
+
+APP_CONFIG = frozenset({"django.apps.AppConfig", "django.apps.config.AppConfig"})
+# Django's own AppConfig subclasses that set ``default`` (the others leave it unset).
+_DJANGO_CONFIG_DEFAULTS = {"django.contrib.admin.apps.AdminConfig": True}
+_DJANGO_CONFIG = re.compile(r"^django\.contrib\.[\w.]+\.apps\.\w+$")
+
+
+class Choice(str, Enum):
+    """Which AppConfig Django uses for an app package named in INSTALLED_APPS."""
+
+    ONE = "one"
+    PLAIN = "plain"  # several candidates and no default: the base AppConfig
+    SEVERAL_DEFAULTS = "several-defaults"  # RuntimeError at start-up
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class AppConfigs:
+    """The AppConfig subclasses of one ``apps`` module and the one Django picks."""
+
+    module: int
+    package: str  # the app package, as INSTALLED_APPS would name it
+    candidates: tuple[ClassFact, ...]
+    choice: Choice
+    chosen: ClassFact | None = None
+    # The app package is named in INSTALLED_APPS (so the choice above applies).
+    listed: bool = False
+    # INSTALLED_APPS names one of the candidates by its dotted path.
+    class_listed: bool = False
+
+
+class ConfigChooser:
+    """The AppConfig subclasses of a project's app packages, and the one Django uses."""
+
+    def __init__(self, picture: Picture):
+        self._picture = picture
+        # Classes by qualified name; None when several modules define one under the same
+        # name (sites side by side in one repository), which makes it unknown.
+        self.classes: dict[str, ClassFact | None] = {}
+        for module in picture.modules:
+            for fact in module.wiring.classes:
+                known = self.classes.setdefault(fact.qualified_name, fact)
+                if known is not None and known != fact:
+                    self.classes[fact.qualified_name] = None
+
+    def app_configs(self) -> Iterator[AppConfigs]:
+        for directory, package in self._picture.app_dirs.items():
+            index = self._picture.module_at(directory, "apps.py")
+            if index is not None:
+                yield self._choose(index, package)
+
+    def _class(self, name: str, home: int) -> ClassFact | str | None:
+        """The class ``name``: from module ``home`` when it defines it, else the one class
+        of that name in the project; "ambiguous" when several modules define one."""
+        for fact in self._picture.modules[home].wiring.classes:
+            if fact.qualified_name == name:
+                return fact
+        if name in self.classes and self.classes[name] is None:
+            return "ambiguous"
+        return self.classes.get(name)
+
+    def _config_status(
+        self, name: str, home: int, seen: frozenset[str] = frozenset()
+    ) -> bool | None:
+        """Whether the class ``name`` is an AppConfig subclass; None when unknown."""
+        if name in APP_CONFIG or _DJANGO_CONFIG.match(name):
+            return True
+        known = self._class(name, home)
+        if known == "ambiguous" or name in seen:
+            return None
+        if not isinstance(known, ClassFact):
+            # An outside class: judged by its name (third-party configs end in Config).
+            return None if name.rsplit(".", 1)[-1].endswith("Config") else False
+        statuses = [self._bases_status(bases, home, seen | {name}) for bases in known.bases]
+        if any(s is True for s in statuses):
+            return True
+        return None if any(s is None for s in statuses) else False
+
+    def _bases_status(
+        self, candidates: frozenset[str], home: int, seen: frozenset[str]
+    ) -> bool | None:
+        if not candidates:
+            return None
+        statuses = {self._config_status(c, home, seen) for c in candidates}
+        return statuses.pop() if len(statuses) == 1 else None
+
+    def default_of(
+        self, name: str, home: int, seen: frozenset[str] = frozenset()
+    ) -> bool | str | None:
+        """``getattr(cls, "default")``: True, False, None (unset) or "unknown"."""
+        if name in _DJANGO_CONFIG_DEFAULTS:
+            return _DJANGO_CONFIG_DEFAULTS[name]
+        if name in APP_CONFIG or _DJANGO_CONFIG.match(name):
+            return None
+        known = self._class(name, home)
+        if not isinstance(known, ClassFact) or name in seen or known.default_unknown:
+            return "unknown"
+        if known.default is not None:
+            return known.default
+        for bases in known.bases:  # the first base that sets it wins (single inheritance)
+            if len(bases) != 1:
+                return "unknown"
+            inherited = self.default_of(next(iter(bases)), home, seen | {name})
+            if inherited is not None:
+                return inherited
+        return None
+
+    def _choose(self, index: int, package: str) -> AppConfigs:
+        """Django's ``AppConfig.create()`` for an app package: which subclass it uses."""
+        module = self._picture.modules[index]
+        unknown = AppConfigs(index, package, (), Choice.UNKNOWN)
+        candidates: dict[str, ClassFact] = {}
+        for fact in module.wiring.classes:
+            status = self._config_status(fact.qualified_name, index)
+            if status is None or (status and fact.conditional):
+                return unknown
+            if status:
+                candidates[fact.qualified_name] = fact
+        for imported in module.wiring.imports:
+            if imported.owner is not None or not imported.is_from:
+                continue
+            for name in imported.names:
+                if name == "*":
+                    return unknown
+                qualified = f"{imported.module}.{name}"
+                if qualified in APP_CONFIG:
+                    continue
+                status = self._config_status(qualified, index)
+                if status is None:
+                    return unknown
+                imported_class = self._class(qualified, index)
+                if status and isinstance(imported_class, ClassFact):
+                    candidates[qualified] = imported_class
+                elif status:
+                    return unknown  # a Django config imported here: rare, not judged
+        names = self._package_names(index)
+        # An entry that names several app packages (sites side by side in a repository,
+        # each with its own "shop") cannot be told apart: not judged.
+        listed = any(
+            entry in names and len(self._picture.modules_named(entry)) == 1
+            for entry in self._picture.installed_apps
+        )
+        class_listed = any(
+            entry == qualified or entry in {f"{name}.apps.{fact.name}" for name in names}
+            for entry in self._picture.installed_apps
+            for qualified, fact in candidates.items()
+        )
+        defaults = {q: self.default_of(q, index) for q in candidates}
+        if "unknown" in defaults.values():
+            return replace(unknown, candidates=tuple(candidates.values()))
+        first = [q for q in candidates if defaults[q] is not False]
+        chosen: list[str]
+        if len(first) == 1:
+            chosen = first
+        else:
+            chosen = [q for q in first if defaults[q] is True]
+            if len(chosen) > 1:
+                return AppConfigs(
+                    index,
+                    package,
+                    tuple(candidates[q] for q in chosen),
+                    Choice.SEVERAL_DEFAULTS,
+                    listed=listed,
+                    class_listed=class_listed,
+                )
+        facts = tuple(candidates.values())
+        if len(chosen) == 1:
+            return AppConfigs(
+                index, package, facts, Choice.ONE, candidates[chosen[0]], listed, class_listed
+            )
+        return AppConfigs(index, package, facts, Choice.PLAIN, None, listed, class_listed)
+
+    def _package_names(self, apps_module: int) -> set[str]:
+        """Every name the package holding an ``apps`` module may have."""
+        init = self._picture.module_at(
+            os.path.dirname(self._picture.modules[apps_module].path), "__init__.py"
+        )
+        return self._picture.modules[init].names if init is not None else set()
