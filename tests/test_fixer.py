@@ -14,9 +14,11 @@ import pytest
 
 from signallint import check_source
 from signallint.catalogue import SUPPORTED_VERSIONS
-from signallint.fixer import FixResult, apply_edits, fix_source, unified_diff
+from signallint.fixer import FixResult, apply_edits, fix_source
 from signallint.fixes import AddVarKeyword
-from signallint.fixes.planning import Planner, TextEdit
+from signallint.fixes.code import TextEdit
+from signallint.fixes.files import unified_diff
+from signallint.fixes.planning import Planner
 from signallint.rules import Fix, Rule, all_rules
 from signallint.settings import Settings
 from tests.test_rule_docs import examples
