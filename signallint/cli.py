@@ -287,7 +287,7 @@ def check(
     if baseline is not None:
         diagnostics, known = baseline.new(diagnostics, lines)
     if fix or diff:
-        from signallint.fixer import FixRun
+        from signallint.cli_fix import FixRun
 
         fixes = FixRun(settings, result, stdin, unsafe_fixes, write=not diff)
         diagnostics = fixes.run(diagnostics)

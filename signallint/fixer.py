@@ -1,4 +1,5 @@
-"""Applying fixes: plan, apply back to front, re-check, then write atomically.
+"""Applying fixes in memory: plan, apply back to front, re-check (writing them is
+:func:`signallint.fixes.files.write`'s, asked for by the command line).
 
 Only files with a fixable diagnostic are touched, and only when ``--fix`` or ``--diff``
 asks: a check without them never gets here. For each such file, rounds go:
@@ -27,12 +28,7 @@ which finds the fixes to blame. Only problems that were reported (not silenced b
 
 from __future__ import annotations
 
-import contextlib
-import difflib
 import os
-import re
-import stat
-import tempfile
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -40,9 +36,11 @@ from dataclasses import dataclass, field
 
 from signallint import sources
 from signallint.diagnostics import Diagnostic
-from signallint.engine import Analysis, RunResult, analyse, run_rules
+from signallint.engine import Analysis, analyse, run_rules
 from signallint.facts import Problem
-from signallint.fixes.planning import Planner, TextEdit
+from signallint.fixes.code import TextEdit
+from signallint.fixes.files import FileFix, unified_diff
+from signallint.fixes.planning import Planner
 from signallint.settings import Settings
 
 MAX_ROUNDS = 50
@@ -75,25 +73,6 @@ class Refusal:
     def line(self) -> str:
         d = self.diagnostic
         return f"{d.path}:{d.line}:{d.col + 1}: {d.code} fix not applied: {self.reason}"
-
-
-@dataclass(frozen=True)
-class FileFix:
-    path: str
-    encoding: str
-    original: bytes
-    original_text: str
-    text: str
-    # Fixes applied (each may have fixed several reported problems, or revealed ones).
-    applied: int
-
-    @property
-    def data(self) -> bytes:
-        return self.text.encode(self.encoding)
-
-    @property
-    def changed(self) -> bool:
-        return self.text != self.original_text
 
 
 @dataclass
@@ -444,52 +423,6 @@ def _compile_error(text: str, path: str) -> str | None:
     return None
 
 
-_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
-
-
-def unified_diff(path: str, before: str, after: str) -> str:
-    """A unified diff of one file, as ``diff -u`` prints it (line endings kept)."""
-    old, new = _LINES.findall(before), _LINES.findall(after)
-    lines = []
-    for line in difflib.unified_diff(old, new, fromfile=path, tofile=path):
-        lines.append(line)
-        if not line.endswith(("\n", "\r")):
-            lines.append("\n\\ No newline at end of file\n")
-    return "".join(lines)
-
-
-def write(file_fix: FileFix) -> str | None:
-    """Replace the file with its fixed bytes, atomically; a one-line error, or None.
-
-    The file keeps its permissions (and stays a symbolic link's target); nothing is
-    written when it changed on disk since it was read.
-    """
-    target = os.path.realpath(file_fix.path)
-    directory = os.path.dirname(target)
-    try:
-        with open(target, "rb") as handle:
-            if handle.read() != file_fix.original:
-                return f"{file_fix.path}: not fixed: the file changed while it was being fixed"
-        mode = stat.S_IMODE(os.stat(target).st_mode)
-        descriptor, temporary = tempfile.mkstemp(
-            dir=directory, prefix=f".{os.path.basename(target)}.", suffix=".signallint"
-        )
-    except OSError as error:
-        return f"{file_fix.path}: not fixed: {error.strerror or error}"
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(file_fix.data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        return f"{file_fix.path}: not fixed: {error.strerror or error}"
-    return None
-
-
 def fix_source(
     source: str | bytes,
     path: str = "<string>",
@@ -517,134 +450,3 @@ def stdin_input(name: str, data: bytes, package: str | None) -> Input:
         stem = os.path.splitext(os.path.basename(name))[0]
         module_name = package if stem == "__init__" else f"{package}.{stem}"
     return Input(data, package, module_name)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-class FixRun:
-    """``--fix`` and ``--diff`` for the command line: fix, write, and say what happened.
-
-    ``result`` is the run over the paths (None when only ``-`` was checked); ``stdin``
-    the name, bytes and package of standard input when it was read.
-    """
-
-    def __init__(
-        self,
-        settings: Settings,
-        result: RunResult | None,
-        stdin: tuple[str, bytes, str | None] | None,
-        unsafe: bool,
-        *,
-        write: bool,
-    ) -> None:
-        self.settings = settings
-        self.result = result
-        self.stdin = stdin
-        self.unsafe = unsafe
-        self.write = write
-        self.fixed = 0
-        self.remaining: list[Diagnostic] = []
-        self.refusals: list[Refusal] = []
-        self.errors: list[str] = []
-        self.changed: list[FileFix] = []
-        self.stdin_fix: FileFix | None = None
-        # The text of every file fixed, by path (for ``--show-source``).
-        self.texts: dict[str, str] = {}
-
-    def run(self, reported: Sequence[Diagnostic]) -> list[Diagnostic]:
-        """Fix what can be fixed of ``reported``; returns the problems that remain."""
-        stdin_name = self.stdin[0] if self.stdin is not None else None
-        on_stdin = [d for d in reported if d.path == stdin_name]
-        on_disk = [d for d in reported if d.path != stdin_name]
-        results: list[FixResult] = []
-        if on_disk and self.result is not None:
-            run = self.result
-            results.append(
-                fix(
-                    on_disk,
-                    run.analyses,
-                    self.settings,
-                    unsafe=self.unsafe,
-                    others=run.others,
-                    root=run.root,
-                )
-            )
-        if self.stdin is not None:
-            name, data, package = self.stdin
-            given = stdin_input(name, data, package)
-            analysis = analyse(name, data, given.package, given.module_name)
-            stdin_result = fix(
-                on_stdin, [analysis], self.settings, unsafe=self.unsafe, inputs={name: given}
-            )
-            results.append(stdin_result)
-            self.stdin_fix = next(iter(stdin_result.files), None)
-            if self.stdin_fix is None:
-                decoded = sources.decode(data)
-                text = decoded.text if isinstance(decoded, sources.Decoded) else ""
-                self.stdin_fix = FileFix(name, "utf-8", data, text, text, 0)
-        unwritten: set[str] = set()
-        for result in results:
-            self.refusals += result.refusals
-            for file_fix in result.changed:
-                if self.write and file_fix.path != stdin_name:
-                    error = write(file_fix)
-                    if error is not None:
-                        self.errors.append(error)
-                        unwritten.add(file_fix.path)
-                        continue
-                self.changed.append(file_fix)
-                self.texts[file_fix.path] = file_fix.text
-        remaining = [d for r in results for d in r.remaining if d.path not in unwritten]
-        remaining += [d for d in reported if d.path in unwritten]
-        if self.result is None:
-            remaining += on_disk
-        self.remaining = sorted(remaining, key=Diagnostic.sort_key)
-        self.fixed = len(reported) - len(self.remaining)
-        return self.remaining
-
-    @property
-    def would_change(self) -> bool:
-        """With ``--diff``: whether the diff is not empty."""
-        return not self.write and bool(self.changed)
-
-    def report(self, output: str, colour: bool) -> None:
-        """Print the diagnostics (``output``), the diff or the fixed source, and why
-        some fixes were not applied."""
-        import sys
-
-        import click
-
-        for refusal in self.refusals:
-            click.echo(refusal.line(), err=True)
-        for error in self.errors:
-            click.echo(error, err=True)
-        if not self.write:
-            click.echo(
-                "".join(unified_diff(f.path, f.original_text, f.text) for f in self.changed),
-                nl=False,
-            )
-            return
-        if self.stdin_fix is not None:
-            # Editors read the fixed source back from stdout; diagnostics go to stderr.
-            if output:
-                click.echo(output, nl=False, err=True, color=colour)
-            stdin = self.stdin_fix
-            sys.stdout.buffer.write(stdin.data if stdin.changed else stdin.original)
-            sys.stdout.flush()
-            return
-        if output:
-            click.echo(output, nl=False, color=colour)
-
-    def summary(self) -> str:
-        files = len({f.path for f in self.changed})
-        if self.write:
-            changed = f"{_plural(files, 'file')} changed"
-            fixed = _plural(self.fixed, "problem")
-            return f"Fixed {fixed}, {len(self.remaining)} remaining ({changed})."
-        would = f"{_plural(files, 'file')} would change"
-        return (
-            f"Would fix {_plural(self.fixed, 'problem')}, "
-            f"{len(self.remaining)} would remain ({would})."
-        )

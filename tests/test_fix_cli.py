@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from signallint.cli import main
-from signallint.fixer import FileFix, write
+from signallint.fixes.files import FileFix, write
 from signallint.rules import Fix, rule_by_code
 from tests.test_cli import BAD, GOOD, run
 
@@ -297,12 +297,12 @@ def test_write_refuses_a_file_changed_meanwhile(tmp_path: Path) -> None:
 def test_a_file_that_cannot_be_written_is_one_line_and_the_problem_remains(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import signallint.fixer
+    import signallint.fixes.files
 
     def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(signallint.fixer.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(signallint.fixes.files.tempfile, "mkstemp", refuse)
     code, out, err = run("--fix", "app", cwd=project)
     assert code == 1 and "SIG001" in out
     assert "app/signals.py: not fixed: Permission denied" in err.splitlines()

@@ -7,16 +7,21 @@ produced, not only that the text comes back equal.
 
 from __future__ import annotations
 
+import re
 import textwrap
+import typing
 from pathlib import Path
 
 import pytest
 
+import signallint.fixes.planners
 from signallint import check_source
 from signallint.catalogue import SUPPORTED_VERSIONS
-from signallint.fixer import FixResult, apply_edits, fix_source, unified_diff
-from signallint.fixes import AddVarKeyword
-from signallint.fixes.planning import Planner, TextEdit
+from signallint.fixer import FixResult, apply_edits, fix_source
+from signallint.fixes import Action, AddVarKeyword, Replace
+from signallint.fixes.code import TextEdit
+from signallint.fixes.files import unified_diff
+from signallint.fixes.planning import PLANNER_MODULES, Planner, all_planners, planner
 from signallint.rules import Fix, Rule, all_rules
 from signallint.settings import Settings
 from tests.test_rule_docs import examples
@@ -789,6 +794,23 @@ def test_a_file_that_does_not_parse_is_never_touched() -> None:
 def test_edits_apply_back_to_front() -> None:
     edits = [TextEdit(0, 1, "A"), TextEdit(2, 2, "_"), TextEdit(3, 4, "")]
     assert apply_edits("abcd", edits) == "Ab_c"
+
+
+def test_every_action_type_has_one_planner_in_a_module_named_after_it() -> None:
+    """A new kind of fix action fails here until its planner module is written and listed."""
+    planners = all_planners()
+    assert set(planners) == set(typing.get_args(Action))
+    for action_type, plan in planners.items():
+        module = re.sub(r"(?<!^)(?=[A-Z])", "_", action_type.__name__).lower()
+        assert plan.__module__ == f"signallint.fixes.planners.{module}"
+    folder = Path(signallint.fixes.planners.__file__).parent
+    assert {p.stem for p in folder.glob("*.py")} - {"__init__"} == set(PLANNER_MODULES)
+
+
+def test_a_second_planner_for_an_action_type_is_refused() -> None:
+    all_planners()
+    with pytest.raises(ValueError, match="a second planner for Replace"):
+        planner(Replace)(lambda action, code: None)
 
 
 def test_unified_diff_marks_a_missing_final_newline() -> None:

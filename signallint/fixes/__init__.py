@@ -2,9 +2,11 @@
 
 A rule attaches a :class:`Fix` to a finding when the repair is unambiguous. The fix says
 *what* to do and *where* (spans from the facts, so it stays picklable and cheap): the
-concrete text edits are worked out by :mod:`signallint.fixer` from a fresh parse of the
-file, and only when ``--fix`` or ``--diff`` asks for them. Checking without fixing pays
-for nothing but these small records.
+concrete text edits are worked out by the action's planner
+(:mod:`signallint.fixes.planning`) from a fresh parse of the file, and only when
+``--fix`` or ``--diff`` asks for them. Checking without fixing pays for nothing but these
+small records. A new kind of action is a dataclass here, added to ``Action``, and its
+planner module under ``signallint/fixes/planners/``.
 
 Applicability follows ruff: a *safe* fix keeps the meaning the code evidently has (it
 repairs code that cannot work as written, and deletes no comment); an *unsafe* fix may
