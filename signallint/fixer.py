@@ -40,9 +40,10 @@ from dataclasses import dataclass, field
 
 from signallint import sources
 from signallint.diagnostics import Diagnostic
-from signallint.engine import Analysis, RunResult, analyse, run_rules
+from signallint.engine import RunResult, run_rules
 from signallint.facts import Problem
 from signallint.fixes.planning import Planner, TextEdit
+from signallint.pipeline import Analysis, analyse
 from signallint.settings import Settings
 
 MAX_ROUNDS = 50
