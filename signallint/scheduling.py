@@ -364,7 +364,7 @@ class _Work:
         if self.jobs < 2:
             return None
         if self._workers is None:
-            if _can_fork():
+            if fork_is_safe():
                 try:
                     self._workers = ForkedWorkers(self.jobs, self.items)
                 except OSError:  # no process or pipe to spare: the work is done here
@@ -394,10 +394,6 @@ def _costly(item: Item, parse: bool) -> bool:
 EARLY_START_BYTES = 500_000
 
 
-def _can_fork() -> bool:
-    return fork_is_safe()
-
-
 class EarlyStart:
     """Starts the workers while the files are still being read, once they hold enough
     bytes that parsing some is likely: the first worker then imports LibCST
@@ -407,7 +403,7 @@ class EarlyStart:
 
     def __init__(self, jobs: int, cache: FactsCache | None):
         self.workers: ForkedWorkers | None = None
-        self._allowed = jobs > 1 and _can_fork() and (cache is None or not len(cache))
+        self._allowed = jobs > 1 and fork_is_safe() and (cache is None or not len(cache))
         self._jobs = jobs
         self._bytes = 0
 

@@ -136,7 +136,7 @@ def test_spawned_workers_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None
     paths = [str(FIXTURES / "rules")]
     single = outputs(paths, Settings(jobs=1))
     monkeypatch.setattr(scheduling, "PARALLEL_THRESHOLD_BYTES", 0)
-    monkeypatch.setattr(scheduling, "_can_fork", lambda: False)
+    monkeypatch.setattr(scheduling, "fork_is_safe", lambda: False)
     assert outputs(paths, Settings(jobs=2)) == single
 
 
@@ -432,7 +432,7 @@ def test_a_process_with_threads_forks_nothing(
     other.start()
     try:
         outputs([str(FIXTURES / "rules")], Settings(jobs=1, cache_dir=str(tmp_path)))
-        assert not scheduling._can_fork(), "nor are workers forked: they are spawned"
+        assert not scheduling.fork_is_safe(), "nor are workers forked: they are spawned"
     finally:
         release.set()
         other.join()
