@@ -155,12 +155,12 @@ def internal_error(error: Exception) -> Problem:
     )
 
 
-def analyse_file(path: str, problem: Problem | None = None, *, project: bool = False) -> Analysis:
+def analyse_file(path: str, problem: Problem | None = None) -> Analysis:
     if problem is None:
         data = sources.read_bytes(path)
         if not isinstance(data, Problem):
             package, module_name = sources.package_of(path), sources.module_name_of(path)
-            return analyse(path, data, package, module_name, project=project)
+            return analyse(path, data, package, module_name)
         problem = data
     return Analysis(ModuleFacts(path, problems=(problem,)), None)
 

@@ -359,20 +359,18 @@ class _Work:
         self._done += len(batch)
         self.report(self._done, self._submitted)
 
-    def start(self) -> ForkedWorkers | SpawnedWorkers | None:
+    def start(self) -> None:
         """Start the workers (when there may be more than one), now rather than later."""
         if self.jobs < 2:
-            return None
+            return
         if self._workers is None:
             if fork_is_safe():
                 try:
                     self._workers = ForkedWorkers(self.jobs, self.items)
                 except OSError:  # no process or pipe to spare: the work is done here
                     self.jobs = 1
-                    return None
             else:
                 self._workers = SpawnedWorkers(self.jobs)
-        return self._workers
 
     def close(self) -> None:
         if self._workers is not None:
