@@ -59,7 +59,7 @@ def site_packages() -> Path:
 
 
 def main() -> int:
-    from signallint import engine
+    from signallint import discovery, engine, pipeline
     from signallint.settings import Settings
 
     site = site_packages()
@@ -68,7 +68,7 @@ def main() -> int:
     for name, module in PACKAGES.items():
         root = site / module
         start = time.perf_counter()
-        analyses = [engine.analyse_file(p, pr) for p, pr in engine.discover([str(root)], ())]
+        analyses = [pipeline.analyse_file(p, pr) for p, pr in discovery.discover([str(root)], ())]
         diagnostics = engine.run_rules(analyses, Settings())
         seconds = time.perf_counter() - start
         sites = sum(

@@ -13,9 +13,10 @@ import click
 
 from signallint import sources
 from signallint.diagnostics import Diagnostic
-from signallint.engine import RunResult, analyse
+from signallint.engine import RunResult
 from signallint.fixer import FixResult, Refusal, fix, stdin_input
 from signallint.fixes.files import FileFix, unified_diff, write
+from signallint.pipeline import analyse
 from signallint.settings import Settings
 
 

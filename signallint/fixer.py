@@ -36,11 +36,12 @@ from dataclasses import dataclass, field
 
 from signallint import sources
 from signallint.diagnostics import Diagnostic
-from signallint.engine import Analysis, analyse, run_rules
+from signallint.engine import run_rules
 from signallint.facts import Problem
 from signallint.fixes.code import TextEdit
 from signallint.fixes.files import FileFix, unified_diff
 from signallint.fixes.planning import Planner
+from signallint.pipeline import Analysis, analyse
 from signallint.settings import Settings
 
 MAX_ROUNDS = 50

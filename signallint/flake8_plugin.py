@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
-from signallint import __version__, catalogue, engine, sources
+from signallint import __version__, catalogue, engine, pipeline, sources
 from signallint.catalogue import Version
 from signallint.rules import Scope, all_rules
 from signallint.settings import ConfigError, Settings, load_settings
@@ -88,7 +88,7 @@ class Plugin:
         package = sources.package_of(path) if placed else None
         module_name = sources.module_name_of(path) if placed else None
         data = _as_bytes("".join(self.lines))
-        analysis = engine.analyse(path, data, package, module_name)
+        analysis = pipeline.analyse(path, data, package, module_name)
         for diagnostic in engine.run_rules([analysis], self.settings, suppress=False):
             text = f"{diagnostic.code} {diagnostic.message}"
             yield diagnostic.line, diagnostic.col, text, type(self)

@@ -231,12 +231,12 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 
 def test_file_deleted_between_discovery_and_reading(tmp_path: Path) -> None:
-    from signallint import engine
+    from signallint import discovery, pipeline
 
     (tmp_path / "gone.py").write_text(KNOWN)
-    [(path, problem)] = list(engine.discover([str(tmp_path)], ()))
+    [(path, problem)] = list(discovery.discover([str(tmp_path)], ()))
     os.unlink(path)
-    facts = engine.analyse_file(path, problem).facts
+    facts = pipeline.analyse_file(path, problem).facts
     assert [(p.code, p.message) for p in facts.problems] == [
         ("SIG901", "cannot read file: No such file or directory")
     ]

@@ -222,7 +222,7 @@ def test_read_untrusted_accepts_only_small_regular_files_of_ours(tmp_path: Path)
 
 
 def test_the_cache_holds_what_it_was_given(tmp_path: Path) -> None:
-    from signallint.engine import analyse_file
+    from signallint.pipeline import analyse_file
 
     facts = analyse_file(str(ROOT / "examples" / "shop" / "orders" / "signals.py")).facts
     entry = Entry(b"0" * 16, True, parsed=facts)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from signallint import engine
+from signallint import discovery
 from signallint.cli import main
 
 BAD = textwrap.dedent(
@@ -235,7 +235,7 @@ def test_exclude_patterns_match_names_and_paths(
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:
-        found = {path.replace(os.sep, "/") for path, _ in engine.discover(["."], patterns)}
+        found = {path.replace(os.sep, "/") for path, _ in discovery.discover(["."], patterns)}
     finally:
         os.chdir(cwd)
     assert found == files - excluded

@@ -13,7 +13,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from signallint import engine
+from signallint import engine, pipeline, scheduling, sources, workers
 from signallint.prefilter import Prefilter
 from signallint.settings import Settings
 
@@ -51,7 +51,7 @@ def test_prefilter_changes_nothing(tree: str, monkeypatch: pytest.MonkeyPatch) -
     paths = [django_tree() if tree == "django" else tree]
     settings = Settings(jobs=1)
     filtered = outputs(paths, settings)
-    monkeypatch.setattr(engine, "prefilter_for", lambda settings: NoPrefilter())
+    monkeypatch.setattr(pipeline, "prefilter_for", lambda settings: NoPrefilter())
     assert outputs(paths, settings) == filtered
 
 
@@ -94,15 +94,15 @@ def test_the_second_round_parses_exactly_what_the_first_defines(
     for name, text in SECOND_ROUND_PROJECT.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
-    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD_BYTES", 0)
+    monkeypatch.setattr(scheduling, "PARALLEL_THRESHOLD_BYTES", 0)
     calls: list[tuple[str, bool]] = []
-    analyse_item = engine._analyse_item
+    analyse_item = pipeline.analyse_item
 
-    def recording(item: engine._Item, parse: bool) -> engine.Analysis:
+    def recording(item: pipeline.Item, parse: bool) -> pipeline.Analysis:
         calls.append((Path(item.path).name, parse))
         return analyse_item(item, parse)
 
-    monkeypatch.setattr(engine, "_analyse_item", recording)
+    monkeypatch.setattr(pipeline, "analyse_item", recording)
     settings = Settings(jobs=jobs, cache_dir=str(tmp_path / "cache"))
     result = engine.check_paths([str(tmp_path / "shop")], settings)
     parsed = {Path(a.facts.path).name for a in result.analyses if a.text is not None}
@@ -114,7 +114,7 @@ def test_the_second_round_parses_exactly_what_the_first_defines(
     warm = engine.check_paths([str(tmp_path / "shop")], settings)
     assert warm.diagnostics == result.diagnostics
     assert [a.facts for a in warm.analyses] == [a.facts for a in result.analyses]
-    monkeypatch.setattr(engine, "prefilter_for", lambda settings: NoPrefilter())
+    monkeypatch.setattr(pipeline, "prefilter_for", lambda settings: NoPrefilter())
     assert engine.check_paths([str(tmp_path / "shop")], Settings(jobs=1)).diagnostics == (
         result.diagnostics
     )
@@ -124,9 +124,9 @@ def test_the_second_round_parses_exactly_what_the_first_defines(
 def test_worker_processes_change_nothing(monkeypatch: pytest.MonkeyPatch, early: bool) -> None:
     paths = [str(FIXTURES / "rules"), str(ROOT / "examples")]
     single = outputs(paths, Settings(jobs=1))
-    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD_BYTES", 0)
+    monkeypatch.setattr(scheduling, "PARALLEL_THRESHOLD_BYTES", 0)
     if early:
-        monkeypatch.setattr(engine, "EARLY_START_BYTES", 0)
+        monkeypatch.setattr(scheduling, "EARLY_START_BYTES", 0)
     assert outputs(paths, Settings(jobs=2)) == single
     assert single  # the fixtures do report
 
@@ -135,8 +135,8 @@ def test_spawned_workers_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None
     """Where processes cannot fork, workers are fresh interpreters sent the bytes."""
     paths = [str(FIXTURES / "rules")]
     single = outputs(paths, Settings(jobs=1))
-    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD_BYTES", 0)
-    monkeypatch.setattr(engine, "_can_fork", lambda: False)
+    monkeypatch.setattr(scheduling, "PARALLEL_THRESHOLD_BYTES", 0)
+    monkeypatch.setattr(scheduling, "fork_is_safe", lambda: False)
     assert outputs(paths, Settings(jobs=2)) == single
 
 
@@ -149,12 +149,12 @@ def test_work_a_worker_cannot_do_is_done_here(
     process; the run's output does not change and no worker outlives it."""
     paths = [str(FIXTURES / "rules"), str(ROOT / "examples")]
     single = outputs(paths, Settings(jobs=1))
-    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD_BYTES", 0)
+    monkeypatch.setattr(scheduling, "PARALLEL_THRESHOLD_BYTES", 0)
     main = os.getpid()
     pids = tmp_path / "pids"
-    analyse_item = engine._analyse_item
+    analyse_item = pipeline.analyse_item
 
-    def failing(item: engine._Item, parse: bool) -> engine.Analysis:
+    def failing(item: pipeline.Item, parse: bool) -> pipeline.Analysis:
         if os.getpid() != main:
             with pids.open("a") as file:
                 file.write(f"{os.getpid()}\n")
@@ -164,35 +164,35 @@ def test_work_a_worker_cannot_do_is_done_here(
                 raise RuntimeError("a bug in a worker")
         return analyse_item(item, parse)
 
-    monkeypatch.setattr(engine, "_analyse_item", failing)
+    monkeypatch.setattr(pipeline, "analyse_item", failing)
     assert outputs(paths, Settings(jobs=2)) == single
-    workers = {int(pid) for pid in pids.read_text().split()}
-    assert len(workers) == 2, "both workers took tasks"
+    worker_pids = {int(pid) for pid in pids.read_text().split()}
+    assert len(worker_pids) == 2, "both workers took tasks"
     # A worker whose parent died is not waited for: it leaves once the run closes its
     # connection, a moment later.
     deadline = time.monotonic() + 10
-    while [pid for pid in workers if running(pid)] and time.monotonic() < deadline:
+    while [pid for pid in worker_pids if running(pid)] and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not [pid for pid in workers if running(pid)]
+    assert not [pid for pid in worker_pids if running(pid)]
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="forked workers only")
 def test_files_are_scanned_here_while_the_workers_import(monkeypatch: pytest.MonkeyPatch) -> None:
     paths = [str(FIXTURES / "projects"), str(ROOT / "examples")]
     single = outputs(paths, Settings(jobs=1))
-    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD_BYTES", 0)
-    prepare = engine._prepare_worker
-    monkeypatch.setattr(engine, "_prepare_worker", lambda: (time.sleep(1), prepare()))
+    monkeypatch.setattr(scheduling, "PARALLEL_THRESHOLD_BYTES", 0)
+    prepare = workers._prepare_worker
+    monkeypatch.setattr(workers, "_prepare_worker", lambda: (time.sleep(1), prepare()))
     main = os.getpid()
     here: list[list[bool]] = []
-    run_batch = engine._run_batch
+    run_batch = workers.run_batch
 
-    def recording(batch: engine.Batch) -> list[engine.Analysis]:
+    def recording(batch: workers.Batch) -> list[pipeline.Analysis]:
         if os.getpid() == main:
             here.append([parse for _, parse in batch])
         return run_batch(batch)
 
-    monkeypatch.setattr(engine, "_run_batch", recording)
+    monkeypatch.setattr(scheduling, "run_batch", recording)  # what this process does
     assert outputs(paths, Settings(jobs=2)) == single
     assert here, "the main process scanned while the workers were slow to start"
     assert not any(any(batch) for batch in here), "and parsed nothing"
@@ -209,19 +209,20 @@ def test_files_only_screened_are_never_sent_to_a_worker(
         (tmp_path / "rules" / f"plain_{number}.py").write_text("import os\n\nX = 1\n")
     paths = [str(tmp_path / "rules")]
     single = outputs(paths, Settings(jobs=1))
-    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD_BYTES", 0)
+    monkeypatch.setattr(scheduling, "PARALLEL_THRESHOLD_BYTES", 0)
     main = os.getpid()
     batches = tmp_path / "batches"
-    run_batch = engine._run_batch
+    run_batch = workers.run_batch
 
-    def recording(batch: engine.Batch) -> list[engine.Analysis]:
+    def recording(batch: workers.Batch) -> list[pipeline.Analysis]:
         with batches.open("a") as file:
             file.write(f"{os.getpid() == main} {' '.join(str(p) for _, p in batch)}\n")
         return run_batch(batch)
 
-    monkeypatch.setattr(engine, "_run_batch", recording)
+    monkeypatch.setattr(scheduling, "run_batch", recording)  # here
+    monkeypatch.setattr(workers, "run_batch", recording)  # in the workers
     # Not even while the workers start: a costly scan would then be done here too.
-    monkeypatch.setattr(engine._ForkedWorkers, "warm", property(lambda self: True))
+    monkeypatch.setattr(workers.ForkedWorkers, "warm", property(lambda self: True))
     assert outputs(paths, Settings(jobs=2)) == single
     done = [line.split() for line in batches.read_text().splitlines()]
     in_workers = [flags for here, *flags in done if here == "False"]
@@ -239,25 +240,25 @@ def test_files_are_parsed_while_the_others_are_screened(
     shutil.copytree(FIXTURES / "rules", tmp_path / "rules")
     paths = [str(tmp_path / "rules")]  # no project root: these files only
     single = outputs(paths, Settings(jobs=2))
-    monkeypatch.setattr(engine, "EARLY_START_BYTES", 0)
+    monkeypatch.setattr(scheduling, "EARLY_START_BYTES", 0)
     main = os.getpid()
     parsed = tmp_path / "parsed"
     screened: list[float] = []
-    first_pass, run_batch = Prefilter.first_pass, engine._run_batch
+    first_pass, run_batch = Prefilter.first_pass, workers.run_batch
 
     def slow_first_pass(self: Prefilter, data: bytes) -> bool:
         time.sleep(0.05)
         screened.append(time.monotonic())
         return first_pass(self, data)
 
-    def recording(batch: engine.Batch) -> list[engine.Analysis]:
+    def recording(batch: workers.Batch) -> list[pipeline.Analysis]:
         if os.getpid() != main and any(parse for _, parse in batch):
             with parsed.open("a") as file:
                 file.write(f"{time.monotonic()}\n")
         return run_batch(batch)
 
     monkeypatch.setattr(Prefilter, "first_pass", slow_first_pass)
-    monkeypatch.setattr(engine, "_run_batch", recording)
+    monkeypatch.setattr(workers, "run_batch", recording)  # what the workers do
     assert outputs(paths, Settings(jobs=2)) == single
     assert len(screened) >= 20, "screening takes a second or more"
     first_parse = min(float(line) for line in parsed.read_text().split())
@@ -275,19 +276,19 @@ def test_workers_start_while_the_files_are_read(
     single = outputs(paths, Settings(jobs=1))
     read: list[str] = []
     forked_after: list[int] = []
-    original_read, original_init = engine._read, engine._ForkedWorkers.__init__
+    original_read, original_init = engine.read_item, workers.ForkedWorkers.__init__
 
-    def reading(path: str, problem: object, project: bool) -> engine._Item:
+    def reading(path: str, problem: object, project: bool) -> pipeline.Item:
         read.append(path)
         return original_read(path, problem, project)  # type: ignore[arg-type]
 
-    def forking(self: engine._ForkedWorkers, jobs: int, shared: object = ()) -> None:
+    def forking(self: workers.ForkedWorkers, jobs: int, shared: object = ()) -> None:
         forked_after.append(len(read))
         original_init(self, jobs, shared)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine, "_read", reading)
-    monkeypatch.setattr(engine._ForkedWorkers, "__init__", forking)
-    monkeypatch.setattr(engine, "EARLY_START_BYTES", 3000)
+    monkeypatch.setattr(engine, "read_item", reading)
+    monkeypatch.setattr(workers.ForkedWorkers, "__init__", forking)
+    monkeypatch.setattr(scheduling, "EARLY_START_BYTES", 3000)
     assert outputs(paths, Settings(jobs=2)) == single
     assert len(forked_after) == 1 and 0 < forked_after[0] < len(read)
 
@@ -298,16 +299,16 @@ def test_a_cache_that_holds_facts_starts_no_worker_early(
 ) -> None:
     shutil.copytree(FIXTURES / "rules", tmp_path / "rules")
     paths, cache = [str(tmp_path / "rules")], str(tmp_path / "cache")
-    monkeypatch.setattr(engine, "EARLY_START_BYTES", 1)
+    monkeypatch.setattr(scheduling, "EARLY_START_BYTES", 1)
     cold = outputs(paths, Settings(jobs=2, cache_dir=cache))
     forks: list[int] = []
-    original_init = engine._ForkedWorkers.__init__
+    original_init = workers.ForkedWorkers.__init__
 
-    def forking(self: engine._ForkedWorkers, jobs: int, shared: object = ()) -> None:
+    def forking(self: workers.ForkedWorkers, jobs: int, shared: object = ()) -> None:
         forks.append(jobs)
         original_init(self, jobs, shared)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine._ForkedWorkers, "__init__", forking)
+    monkeypatch.setattr(workers.ForkedWorkers, "__init__", forking)
     assert outputs(paths, Settings(jobs=2, cache_dir=cache)) == cold
     assert forks == [], "a warm run parses nothing, and starts nothing"
 
@@ -322,16 +323,16 @@ def test_workers_started_early_for_nothing_are_not_waited_for(
     tree.mkdir()
     for number in range(5):
         (tree / f"plain_{number}.py").write_text("X = 1\n" * 100)
-    monkeypatch.setattr(engine, "EARLY_START_BYTES", 1)
-    monkeypatch.setattr(engine, "_prepare_worker", lambda: time.sleep(30))
+    monkeypatch.setattr(scheduling, "EARLY_START_BYTES", 1)
+    monkeypatch.setattr(workers, "_prepare_worker", lambda: time.sleep(30))
     pids: list[int] = []
-    original_init = engine._ForkedWorkers.__init__
+    original_init = workers.ForkedWorkers.__init__
 
-    def forking(self: engine._ForkedWorkers, jobs: int, shared: object = ()) -> None:
+    def forking(self: workers.ForkedWorkers, jobs: int, shared: object = ()) -> None:
         original_init(self, jobs, shared)  # type: ignore[arg-type]
         pids.append(self._pid)
 
-    monkeypatch.setattr(engine._ForkedWorkers, "__init__", forking)
+    monkeypatch.setattr(workers.ForkedWorkers, "__init__", forking)
     started = time.monotonic()
     assert outputs([str(tree)], Settings(jobs=2)) == []
     assert time.monotonic() - started < 10
@@ -342,7 +343,7 @@ def test_workers_started_early_for_nothing_are_not_waited_for(
 def test_no_process_to_spare_means_no_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     paths = [str(FIXTURES / "rules")]
     single = outputs(paths, Settings(jobs=1))
-    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD_BYTES", 0)
+    monkeypatch.setattr(scheduling, "PARALLEL_THRESHOLD_BYTES", 0)
 
     def no_fork() -> int:
         raise BlockingIOError(11, "Resource temporarily unavailable")
@@ -436,7 +437,7 @@ def test_a_process_with_threads_forks_nothing(
     other.start()
     try:
         outputs([str(FIXTURES / "rules")], Settings(jobs=1, cache_dir=str(tmp_path)))
-        assert not engine._can_fork(), "nor are workers forked: they are spawned"
+        assert not scheduling.fork_is_safe(), "nor are workers forked: they are spawned"
     finally:
         release.set()
         other.join()
@@ -460,13 +461,13 @@ def test_a_warm_run_parses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     settings = Settings(jobs=1, cache_dir=str(tmp_path / "cache"))
     engine.check_paths([str(tmp_path / "shop")], settings)
     parsed: list[str] = []
-    real_parse = engine.sources.parse
+    real_parse = sources.parse
 
     def counting_parse(text: str, *, checked: bool = False) -> object:
         parsed.append(text)
         return real_parse(text, checked=checked)
 
-    monkeypatch.setattr(engine.sources, "parse", counting_parse)
+    monkeypatch.setattr(sources, "parse", counting_parse)
     engine.check_paths([str(tmp_path / "shop")], settings)
     assert parsed == []
     (tmp_path / "shop" / "orders" / "signals.py").write_text(
@@ -551,8 +552,8 @@ def test_a_worker_is_ready_to_parse_before_its_first_task() -> None:
     the others, so that none of them pays for it again."""
     code = (
         "import sys\n"
-        "from signallint import engine, walk\n"
-        "engine._prepare_worker()\n"
+        "from signallint import walk, workers\n"
+        "workers._prepare_worker()\n"
         "needed = ('libcst', 'signallint.collect', 'signallint.slicing', 'signallint.project')\n"
         "print(all(name in sys.modules for name in needed), len(walk._CACHE) > 20)\n"
     )

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from signallint import engine, sources
+from signallint import discovery, pipeline, sources
 from signallint.collect import collect
 from signallint.facts import ModuleFacts
 from signallint.slicing import cut
@@ -449,7 +449,7 @@ def test_generated_signal_code_with_filler(source: str, filler: list[str], order
 
 
 def python_files(*trees: Path) -> list[str]:
-    found = [engine.discover([str(tree)], ()) for tree in trees]
+    found = [discovery.discover([str(tree)], ()) for tree in trees]
     return [path for paths in found for path, problem in paths if not problem]
 
 
@@ -458,7 +458,7 @@ def assert_same_facts_for_files(paths: list[str]) -> int:
     compared = 0
     for path in paths:
         data = Path(path).read_bytes()
-        relevant = engine.default_prefilter().first_pass(data)
+        relevant = pipeline.default_prefilter().first_pass(data)
         if not (relevant or sources.matters_for_wiring(path, data)):
             continue
         decoded = sources.decode(data)
@@ -495,12 +495,12 @@ def test_positions_do_not_depend_on_libcsts_internals(monkeypatch: pytest.Monkey
     from signallint.collect import spans
 
     paths = python_files(ROOT / "tests" / "fixtures" / "rules")
-    direct = [engine.analyse_file(path).facts for path in paths]
+    direct = [pipeline.analyse_file(path).facts for path in paths]
 
     class ChangedShape:
         def __init__(self) -> None:
             raise AttributeError("the code generator wants something else")
 
     monkeypatch.setattr(spans, "_PositionSink", ChangedShape)
-    assert [engine.analyse_file(path).facts for path in paths] == direct
+    assert [pipeline.analyse_file(path).facts for path in paths] == direct
     assert any(facts.connections for facts in direct)
