@@ -53,6 +53,7 @@ from signallint.names import (
     absolute_module,
     dotted_name,
 )
+from signallint.vocabulary import DYNAMIC_IMPORT_SPELLINGS, DYNAMIC_IMPORTS
 from signallint.walk import walk
 
 CONNECTION_METHODS = {"connect": ConnectionStyle.CONNECT, "disconnect": ConnectionStyle.DISCONNECT}
@@ -1338,21 +1339,6 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 # -- wiring helpers --------------------------------------------------------------
 
-# Callables that import a module named at runtime, by qualified name.
-DYNAMIC_IMPORTS = {
-    "importlib.import_module": DynamicImportKind.MODULE,
-    "importlib.__import__": DynamicImportKind.MODULE,
-    "builtins.__import__": DynamicImportKind.MODULE,
-    "runpy.run_module": DynamicImportKind.MODULE,
-    "django.utils.module_loading.import_string": DynamicImportKind.STRING,
-    "django.utils.module_loading.autodiscover_modules": DynamicImportKind.AUTODISCOVER,
-    "runpy.run_path": DynamicImportKind.FILE,
-    "importlib.util.spec_from_file_location": DynamicImportKind.FILE,
-    "importlib.machinery.SourceFileLoader": DynamicImportKind.FILE,
-    "imp.load_source": DynamicImportKind.FILE,
-    "pkgutil.walk_packages": DynamicImportKind.FILE,
-}
-DYNAMIC_IMPORT_SPELLINGS = {name.rsplit(".", 1)[1]: kind for name, kind in DYNAMIC_IMPORTS.items()}
 LIST_METHODS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort"})
 _PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[a-zA-Z%]")
 _FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
