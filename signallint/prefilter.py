@@ -62,6 +62,11 @@ _SEND_GUARDS = tuple(call.encode() for call in _SEND_CALLS)
 _SEND = re.compile(rb"\." + _words(vocabulary.SEND_METHODS) + rb"\s*\(")
 
 
+def _holds_any(data: bytes, needles: tuple[bytes, ...]) -> bool:
+    # Not ``any(n in data for n in needles)``: a generator costs a microsecond per file.
+    return any(map(data.__contains__, needles))
+
+
 def _connect_word(data: bytes) -> bool:
     """Whether ``connect`` or ``disconnect`` occurs as a word.
 
@@ -84,9 +89,7 @@ def _uses(data: bytes) -> bool:
 
 def _uses_or_sends(data: bytes) -> bool:
     """What ``_uses`` finds, or ``.send(``/``.asend(``/``.send_robust(``."""
-    return _uses(data) or (
-        any(guard in data for guard in _SEND_GUARDS) and _SEND.search(data) is not None
-    )
+    return _uses(data) or (_holds_any(data, _SEND_GUARDS) and _SEND.search(data) is not None)
 
 
 _SIGNAL_CLASS = vocabulary.SIGNAL_CLASS.encode()
@@ -191,7 +194,7 @@ class Prefilter:
         # Plain substring tests first: they are many times faster than any pattern.
         if names is not None and _uses(data) and names.search(data):
             return True
-        if _WATCHED_PACKAGE in data and any(module in data for module in _SIGNAL_MODULES):
+        if _WATCHED_PACKAGE in data and _holds_any(data, _SIGNAL_MODULES):
             return self._suspicious_imports(data)
         return False
 
