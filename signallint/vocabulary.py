@@ -48,8 +48,8 @@ SEND_METHODS = tuple(method.value for method in SendMethod)
 # -- Module-name references (facts.ModuleNameRef): ``from django.db.models.signals import
 # post_saved``, ``signals.post_saved``.
 
-# The package of every module whose names the catalogue knows.
-(WATCHED_PACKAGE,) = {name.split(".", 1)[0] for name in catalogue.MODULE_NAMES}
+# The package of every module whose names the catalogue knows (catalogue.MODULE_NAMES).
+WATCHED_PACKAGE = "django"
 # Those modules by their last part, as an attribute reaches them (``signals.X``).
 WATCHED_MODULE_SUFFIXES = tuple(
     sorted({name.rsplit(".", 1)[-1] for name in catalogue.MODULE_NAMES})
