@@ -27,6 +27,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from signallint import vocabulary
+from signallint.facts import DynamicImportKind
+
 _NAME = rb"[A-Za-z_\x80-\xff][\w\x80-\xff]*"
 _DOTTED = _NAME + rb"(?:[ \t\f]*\.[ \t\f]*" + _NAME + rb")*"
 
@@ -48,28 +51,20 @@ _AS = re.compile(rb"[ \t\f]as(?:[ \t\f]|$)")
 _QUOTED_DOTTED = re.compile(rb"""(['"])(""" + _NAME + rb"""(?:\.""" + _NAME + rb""")+)\1""")
 _IMPORT_WORD = re.compile(rb"import")
 _SEPARATORS = frozenset(b";:")
-_INSTALLED_APPS = re.compile(rb"^[ \t]*INSTALLED_APPS[ \t]*(?:\+=|=|:)", re.MULTILINE)
+_INSTALLED_APPS_WORD = vocabulary.INSTALLED_APPS.encode()
+_INSTALLED_APPS = re.compile(
+    rb"^[ \t]*" + _INSTALLED_APPS_WORD + rb"[ \t]*(?:\+=|=|:)", re.MULTILINE
+)
 _MAIN_GUARD = re.compile(rb"""__name__[ \t]*==[ \t]*['"]__main__['"]""")
+_SETTINGS_VARIABLE = vocabulary.SETTINGS_MODULE_VARIABLE.encode()
 _SETTINGS_MODULE = re.compile(
-    rb"""DJANGO_SETTINGS_MODULE['"]?[ \t]*[,:=][ \t]*['"](?P<name>""" + _DOTTED + rb""")['"]"""
+    _SETTINGS_VARIABLE + rb"""['"]?[ \t]*[,:=][ \t]*['"](?P<name>""" + _DOTTED + rb""")['"]"""
 )
 
 
-# Callables that import a module named at runtime, by the name they are called with, and
-# what the name means: a module, a "module.attribute" string, a module name imported
-# from every installed app, or a file path.
-DYNAMIC_IMPORT_KINDS = {
-    "import_module": "module",
-    "__import__": "module",
-    "run_module": "module",
-    "import_string": "string",
-    "autodiscover_modules": "autodiscover",
-    "run_path": "file",
-    "spec_from_file_location": "file",
-    "SourceFileLoader": "file",
-    "load_source": "file",
-    "walk_packages": "file",
-}
+# Callables that import a module named at runtime, as the text spells them, and what
+# the name they are called with means.
+DYNAMIC_IMPORT_KINDS = vocabulary.DYNAMIC_IMPORT_SPELLINGS
 _DYNAMIC_CALL = re.compile(
     rb"(?<![\w.])(?:[\w.]*\.)?(?P<callee>"
     + b"|".join(name.encode() for name in DYNAMIC_IMPORT_KINDS)
@@ -207,9 +202,9 @@ def scan_dynamic_imports(data: bytes, module: str | None) -> tuple[ScannedDynami
     for call in _DYNAMIC_CALL.finditer(data):
         callee = call.group("callee").decode()
         argument = _first_argument(data, call.end())
-        if DYNAMIC_IMPORT_KINDS[callee] == "autodiscover":
+        if DYNAMIC_IMPORT_KINDS[callee] is DynamicImportKind.AUTODISCOVER:
             names = tuple(_pattern(part, module) for part in _split_arguments(argument))
-        elif DYNAMIC_IMPORT_KINDS[callee] == "file":
+        elif DYNAMIC_IMPORT_KINDS[callee] is DynamicImportKind.FILE:
             names = ("*",)
         else:
             names = (_pattern(argument, module),)
@@ -307,11 +302,13 @@ def scan(data: bytes, module: str | None = None, *, import_graph: bool = True) -
     script guard) is what tells which modules Django imports, which a run without a
     project root never asks, and reading it is most of the cost."""
     settings_modules: tuple[str, ...] = ()
-    if b"DJANGO_SETTINGS_MODULE" in data:
+    if _SETTINGS_VARIABLE in data:
         settings_modules = tuple(
             sorted({_text(m.group("name")) for m in _SETTINGS_MODULE.finditer(data)})
         )
-    assigns_installed_apps = b"INSTALLED_APPS" in data and _INSTALLED_APPS.search(data) is not None
+    assigns_installed_apps = (
+        _INSTALLED_APPS_WORD in data and _INSTALLED_APPS.search(data) is not None
+    )
     if not import_graph:
         return Scanned((), (), assigns_installed_apps, False, settings_modules)
     dynamic: tuple[ScannedDynamicImport, ...] = ()

@@ -28,15 +28,43 @@ import functools
 import re
 from collections.abc import Iterable, Iterator
 
-from signallint import catalogue
+from signallint import catalogue, vocabulary
 from signallint.catalogue import SUPPORTED_VERSIONS
 from signallint.facts import ModuleNameRef, Span
 
-_DISPATCH_IMPORT = re.compile(
-    rb"django\.dispatch|from\s+django\s+import\s*\(?[\w\s,]*?\bdispatch\b"
+
+def _words(words: Iterable[str]) -> bytes:
+    """``(?:a|b)`` for a pattern: the longest first."""
+    ordered = sorted(words, key=len, reverse=True)
+    return rb"(?:" + b"|".join(re.escape(word.encode()) for word in ordered) + rb")"
+
+
+# ``django.dispatch``, or ``dispatch`` imported from ``django``.
+_DISPATCH_PARENT, _, _DISPATCH = (
+    part.encode() for part in vocabulary.DISPATCH_PACKAGE.rpartition(".")
 )
-_CONNECT_END = re.compile(rb"connect\b")
-_SEND = re.compile(rb"\.a?send(?:_robust)?\s*\(")
+_DISPATCH_IMPORT = re.compile(
+    re.escape(vocabulary.DISPATCH_PACKAGE.encode())
+    + rb"|from\s+"
+    + re.escape(_DISPATCH_PARENT)
+    + rb"\s+import\s*\(?[\w\s,]*?\b"
+    + re.escape(_DISPATCH)
+    + rb"\b"
+)
+_MODEL_SIGNAL = vocabulary.MODEL_SIGNAL_CLASS.encode()
+_RECEIVER = vocabulary.RECEIVER.encode()
+_CONNECT = vocabulary.CONNECT.encode()
+_DISCONNECT_PREFIX = vocabulary.DISCONNECT_PREFIX.encode()
+_PREFIX_LENGTH = len(_DISCONNECT_PREFIX)
+_CONNECT_END = re.compile(re.escape(_CONNECT) + rb"\b")
+_SEND_CALLS = vocabulary.covering(f".{method}" for method in vocabulary.SEND_METHODS)
+_SEND_GUARDS = tuple(call.encode() for call in _SEND_CALLS)
+_SEND = re.compile(rb"\." + _words(vocabulary.SEND_METHODS) + rb"\s*\(")
+
+
+def _holds_any(data: bytes, needles: tuple[bytes, ...]) -> bool:
+    # Not ``any(n in data for n in needles)``: a generator costs a microsecond per file.
+    return any(map(data.__contains__, needles))
 
 
 def _connect_word(data: bytes) -> bool:
@@ -46,8 +74,8 @@ def _connect_word(data: bytes) -> bool:
     the regex engine try every position of the file, which costs ten times more."""
     for match in _CONNECT_END.finditer(data):
         start = match.start()
-        if data[max(start - 3, 0) : start] == b"dis":
-            start -= 3
+        if data[max(start - _PREFIX_LENGTH, 0) : start] == _DISCONNECT_PREFIX:
+            start -= _PREFIX_LENGTH
         before = data[max(start - 1, 0) : start]
         if not before or not (before.isalnum() or before == b"_"):
             return True
@@ -56,36 +84,61 @@ def _connect_word(data: bytes) -> bool:
 
 def _uses(data: bytes) -> bool:
     """``connect``/``disconnect``/``receiver``, substrings tested first."""
-    return b"receiver" in data or (b"connect" in data and _connect_word(data))
+    return _RECEIVER in data or (_CONNECT in data and _connect_word(data))
 
 
 def _uses_or_sends(data: bytes) -> bool:
     """What ``_uses`` finds, or ``.send(``/``.asend(``/``.send_robust(``."""
-    return _uses(data) or (
-        (b".send" in data or b".asend" in data) and _SEND.search(data) is not None
-    )
+    return _uses(data) or (_holds_any(data, _SEND_GUARDS) and _SEND.search(data) is not None)
 
 
+_SIGNAL_CLASS = vocabulary.SIGNAL_CLASS.encode()
 _SIGNAL_ASSIGNMENT = re.compile(
-    rb"^[ \t]*(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*(?:[\w.]+\.)?Signal[ \t]*\(", re.MULTILINE
+    rb"^[ \t]*(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*(?:[\w.]+\.)?"
+    + re.escape(_SIGNAL_CLASS)
+    + rb"[ \t]*\(",
+    re.MULTILINE,
 )
+_M2M_SIGNAL = vocabulary.M2M_SIGNAL.encode()
+_M2M_FIELD = vocabulary.M2M_FIELD.encode()
 # ``sender=X`` in the same call as ``m2m_changed`` (before any closing parenthesis).
-_SENDER_KEYWORD = re.compile(rb"m2m_changed[^)]{0,300}?\bsender[ \t]*=[ \t]*([\w.]+)")
+_SENDER_KEYWORD = re.compile(re.escape(_M2M_SIGNAL) + rb"[^)]{0,300}?\bsender[ \t]*=[ \t]*([\w.]+)")
 _M2M_CONNECT = re.compile(
-    rb"\bm2m_changed[ \t]*\.[ \t]*connect[ \t]*\([ \t]*[\w.]+[ \t]*,[ \t]*([\w.]+)"
+    rb"\b"
+    + re.escape(_M2M_SIGNAL)
+    + rb"[ \t]*\.[ \t]*"
+    + re.escape(_CONNECT)
+    + rb"[ \t]*\([ \t]*[\w.]+[ \t]*,[ \t]*([\w.]+)"
 )
 # The patterns below start with a word, not with ``^`` or ``\b``: the regex engine then
 # jumps from one occurrence of the word to the next instead of trying every position,
 # which is many times faster; where the line must start there, the caller checks.
 # ``from django.x.y import a, b`` (parenthesised over several lines too), at a line start.
+_WATCHED_PACKAGE = vocabulary.WATCHED_PACKAGE.encode()
+_SIGNAL_MODULES = tuple(suffix.encode() for suffix in vocabulary.SIGNAL_MODULE_SUFFIXES)
 _FROM_IMPORT = re.compile(
-    rb"from[ \t]+(django(?:\.\w+)*)[ \t]+import[ \t]*(\((?:[^)#]|#[^\n]*)*\)|[^\n#;]*)"
+    rb"from[ \t]+("
+    + re.escape(_WATCHED_PACKAGE)
+    + rb"(?:\.\w+)*)[ \t]+import[ \t]*(\((?:[^)#]|#[^\n]*)*\)|[^\n#;]*)"
 )
 # ``import django.db.models.signals as s`` (at a line start) or
 # ``django.db.models.signals.X``: the module is used as an object, so any attribute of it
 # may be wrong.
-_IMPORT_MODULE = re.compile(rb"import[ \t]+django\.[\w.]*(?:signals|autoreload)\b")
-_MODULE_PATH = re.compile(rb"django(?<!\wdjango)(?:\.\w+)+\.(?:signals|autoreload)\.\w")
+_IMPORT_MODULE = re.compile(
+    rb"import[ \t]+"
+    + re.escape(_WATCHED_PACKAGE)
+    + rb"\.[\w.]*"
+    + _words(vocabulary.SIGNAL_MODULE_SUFFIXES)
+    + rb"\b"
+)
+_MODULE_PATH = re.compile(
+    re.escape(_WATCHED_PACKAGE)
+    + rb"(?<!\w"
+    + re.escape(_WATCHED_PACKAGE)
+    + rb")(?:\.\w+)+\."
+    + _words(vocabulary.SIGNAL_MODULE_SUFFIXES)
+    + rb"\.\w"
+)
 
 
 def _at_line_starts(pattern: re.Pattern[bytes], data: bytes) -> Iterator[re.Match[bytes]]:
@@ -124,7 +177,7 @@ def _words_pattern(names: frozenset[str]) -> re.Pattern[bytes] | None:
 
 class Prefilter:
     def __init__(self, extra_signal_names: Iterable[str] = ()):
-        names = {spec.name for spec in catalogue.SIGNALS} | set(extra_signal_names)
+        names = vocabulary.DJANGO_SIGNAL_NAMES | set(extra_signal_names)
         self._signal_names = self._alternation(names)
 
     @staticmethod
@@ -133,15 +186,15 @@ class Prefilter:
 
     def first_pass(self, data: bytes) -> bool:
         """True when the file can matter without knowing anything about the project."""
-        if b"dispatch" in data and _DISPATCH_IMPORT.search(data):
+        if _DISPATCH in data and _DISPATCH_IMPORT.search(data):
             return True
-        if b"ModelSignal" in data:
+        if _MODEL_SIGNAL in data:
             return True  # a signal of the project's own, defined without django.dispatch
         names = self._signal_names
         # Plain substring tests first: they are many times faster than any pattern.
         if names is not None and _uses(data) and names.search(data):
             return True
-        if b"django" in data and (b"signals" in data or b"autoreload" in data):
+        if _WATCHED_PACKAGE in data and _holds_any(data, _SIGNAL_MODULES):
             return self._suspicious_imports(data)
         return False
 
@@ -161,7 +214,7 @@ class Prefilter:
         return False
 
     def declares_m2m_sender(self, data: bytes, m2m_senders: frozenset[str]) -> bool:
-        if m2m_senders and b"ManyToManyField" in data:
+        if m2m_senders and _M2M_FIELD in data:
             pattern = self._alternation(m2m_senders)
             return pattern is not None and pattern.search(data) is not None
         return False
@@ -174,10 +227,10 @@ class Prefilter:
         both directions (``ModelSignal()`` subclasses, odd spellings): the second pass
         runs again once the first round's facts are known."""
         signals = set()
-        if b"Signal" in data:
+        if _SIGNAL_CLASS in data:
             signals = {m.decode("ascii", "replace") for m in _SIGNAL_ASSIGNMENT.findall(data)}
         senders: set[str] = set()
-        if b"m2m_changed" in data:
+        if _M2M_SIGNAL in data:
             for match in (*_SENDER_KEYWORD.findall(data), *_M2M_CONNECT.findall(data)):
                 name = match.rsplit(b".", 1)[-1].decode("ascii", "replace")
                 # A class: ``sender=self.model`` or ``sender=None`` names nothing known.

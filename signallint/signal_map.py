@@ -45,6 +45,7 @@ from signallint.project import Picture, Status, picture_of
 from signallint.rules.sig30x_shared import display, signals_connected, why_not_imported
 from signallint.rules.sig305_duplicate_dispatch_uid import dispatch_conflicts
 from signallint.settings import Settings
+from signallint.vocabulary import is_apps_module
 
 FORMATS = ("text", "json", "mermaid", "dot")
 
@@ -225,7 +226,7 @@ def _connected(
         return "when-called", "inside a function"
     config_name, _, method = owner.partition(".")
     configs = picture.app_configs_of(os.path.join(os.path.dirname(facts.path), "__init__.py"))
-    if method == "ready" and os.path.basename(facts.path) == "apps.py" and configs:
+    if method == "ready" and is_apps_module(os.path.basename(facts.path)) and configs:
         if configs.chosen is not None and configs.chosen.name == config_name:
             return Status.CONNECTED.value, f"in `{owner}()`"
         if configs.listed and not configs.class_listed and configs.chosen is None:

@@ -51,37 +51,52 @@ from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from signallint import catalogue
+from signallint import vocabulary
 
-_MODULE_SUFFIXES = sorted({name.rsplit(".", 1)[-1] for name in catalogue.MODULE_NAMES})
+
+def _either(alternatives: Iterable[str]) -> str:
+    return "|".join(map(re.escape, alternatives))
+
+
+# ``connect`` or ``disconnect``, as a word.
+_CONNECT_WORD = rf"(?<!\w)(?:{vocabulary.DISCONNECT_PREFIX})?{vocabulary.CONNECT}\b"
 _SEED = re.compile(
     # An import statement (not the word in a docstring), or a dynamic import.
     r"(?:^|[;:])[ \t]*(?:import|from[\s\\]+[.\w]+[\s\\]+import)\b"
-    r"|import_module|__import__|import_string"
-    r"|receiver|Signal\b|ManyToManyField"
-    r"|autodiscover|run_module|run_path|spec_from_file_location|SourceFileLoader"
-    r"|load_source|walk_packages"
-    r"|(?<!\w)(?:dis)?connect\b"
-    r"|\.[\s\\]*a?send(?:_robust)?\b"
-    r"|\b(?:" + "|".join(_MODULE_SUFFIXES) + r")[\s\\]*\."
+    rf"|{_either(vocabulary.DYNAMIC_IMPORT_SPELLINGS)}"
+    # ``Signal\b`` also finds ``ModelSignal`` and the project's subclasses.
+    rf"|{vocabulary.RECEIVER}|{vocabulary.SIGNAL_CLASS}\b|{vocabulary.M2M_FIELD}"
+    rf"|{_CONNECT_WORD}"
+    rf"|\.[\s\\]*(?:{_either(vocabulary.SEND_METHODS)})\b"
+    rf"|\b(?:{_either(vocabulary.WATCHED_MODULE_SUFFIXES)})[\s\\]*\."
     # A class that may be an AppConfig, and what settings and app modules assign (not
     # ``settings.INSTALLED_APPS`` read in a function, nor ``AppConfig.create()``).
-    r"|\bclass[\s\\]+\w+[\s\\]*\([^)]*Config\b"
-    r"|^[ \t]*(?:INSTALLED_APPS|default_app_config)[ \t]*(?:\+=|=|:|\.)",
+    rf"|\bclass[\s\\]+\w+[\s\\]*\([^)]*{vocabulary.APP_CONFIG_SUFFIX}\b"
+    rf"|^[ \t]*(?:{vocabulary.INSTALLED_APPS}|{vocabulary.DEFAULT_APP_CONFIG})[ \t]*(?:\+=|=|:|\.)",
     re.MULTILINE,
 )
 # Every match of ``_SEED`` contains one of these: most statements hold none, and
 # substring tests rule them out many times faster than the pattern.
-_SEED_LITERALS = (
-    "import", "receiver", "Signal", "ManyToManyField", "Config", "INSTALLED_APPS",
-    "default_app_config", "autodiscover", "run_module", "run_path", "spec_from_file_location",
-    "SourceFileLoader", "load_source", "walk_packages", "connect", "send", *_MODULE_SUFFIXES,
-)  # fmt: skip
+_SEED_LITERALS = vocabulary.covering(
+    (
+        "import",
+        *vocabulary.DYNAMIC_IMPORT_SPELLINGS,
+        vocabulary.RECEIVER,
+        vocabulary.SIGNAL_CLASS,
+        vocabulary.M2M_FIELD,
+        *vocabulary.CONNECT_METHODS,
+        *vocabulary.SEND_METHODS,
+        *vocabulary.WATCHED_MODULE_SUFFIXES,
+        vocabulary.APP_CONFIG_SUFFIX,
+        vocabulary.INSTALLED_APPS,
+        vocabulary.DEFAULT_APP_CONFIG,
+    )
+)
 # ``import a.b as c``, ``from m import (x as y, ...)``: what is imported, and its alias.
 _ALIAS = re.compile(r"(?:\bimport|[(,])[\s\\]*([\w.]+)[\s\\]+as[\s\\]+(\w+)")
 # Imported under an alias, these are spelled nowhere else: the receiver decorator and
 # the modules whose attributes the collector checks.
-_ALIASED_WATCHED = frozenset({"receiver", *_MODULE_SUFFIXES})
+_ALIASED_WATCHED = frozenset({vocabulary.RECEIVER, *vocabulary.WATCHED_MODULE_SUFFIXES})
 _WORD = re.compile(r"\w+")
 # Names a statement may look up: words not after a dot (``self.x`` looks up ``self``).
 _FREE_WORD = re.compile(r"(?<![\w.])\w+")
@@ -90,7 +105,7 @@ _KEYWORDS = frozenset(keyword.kwlist)
 _DEF_NAME = re.compile(r"\bdef[\s\\]+(\w+)")
 # ``connect`` and its arguments, with parentheses nested up to twice (deeper: no group).
 _CONNECT_CALL = re.compile(
-    r"(?<!\w)(?:dis)?connect\b[\s\\]*\((?:((?:[^()]|\((?:[^()]|\([^()]*\))*\))*)\))?"
+    _CONNECT_WORD + r"[\s\\]*\((?:((?:[^()]|\((?:[^()]|\([^()]*\))*\))*)\))?"
 )
 _COMMENT = re.compile(r"^([^'\"#\r\n]*)#[^\r\n]*", re.MULTILINE)
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -163,7 +178,7 @@ def cut(text: str, path: str = "", module_name: str | None = None) -> Cut:
         return Cut(text)
     lines = _LINE.findall(text)
     stem = path.replace("\\", "/").rsplit("/", 1)[-1]
-    apps_module = stem == "apps.py" or (module_name or "").endswith(".apps")
+    apps_module = vocabulary.is_apps_module(stem, module_name)
     literals = _Literals(text, lines)
     units = [_split(unit, lines, literals, apps_module=apps_module) for unit in _units(tree.body)]
     every = list(_flatten(units))
@@ -299,7 +314,7 @@ def _split(
     if header.last < header.first:
         return unit
     if isinstance(node, ast.ClassDef):
-        header.config = apps_module or "Config" in header.text(lines)
+        header.config = apps_module or vocabulary.APP_CONFIG_SUFFIX in header.text(lines)
         if header.config:
             header.body = [
                 _split(inner, lines, literals, always=True) if _lone(inner, _DEFS) else inner
@@ -455,7 +470,7 @@ def _keep(unit: _Unit, lines: list[str], mentions: _Mentions, *, whole: bool) ->
         # Comments mention nothing (not after a quote: the ``#`` may be in a string).
         text = _COMMENT.sub(r"\1", text)
     names = _FREE_WORD.findall(text)
-    if "connect" in text:
+    if vocabulary.CONNECT in text:
         for match in _CONNECT_CALL.finditer(text):
             arguments = match.group(1)
             # Nested too deeply to tell where the arguments end: every word.

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from signallint import vocabulary
 from signallint.facts import Problem, Span
 
 if TYPE_CHECKING:
@@ -25,21 +26,26 @@ INTERNAL_ERROR = "SIG903"
 # The whole-project analysis parses these files too: settings (INSTALLED_APPS),
 # ``default_app_config`` and classes that may be AppConfigs. Every other file only has
 # its imports read by signallint.imports_scan, without parsing.
-_INSTALLED_APPS = re.compile(rb"^[ \t]*INSTALLED_APPS[ \t]*(?:\+=|=|:|\.)", re.MULTILINE)
-_DEFAULT_APP_CONFIG = re.compile(rb"^default_app_config\b", re.MULTILINE)
+_INSTALLED_APPS_WORD = vocabulary.INSTALLED_APPS.encode()
+_DEFAULT_APP_CONFIG_WORD = vocabulary.DEFAULT_APP_CONFIG.encode()
+_CONFIG_SUFFIX = vocabulary.APP_CONFIG_SUFFIX.encode()
+_INSTALLED_APPS = re.compile(
+    rb"^[ \t]*" + _INSTALLED_APPS_WORD + rb"[ \t]*(?:\+=|=|:|\.)", re.MULTILINE
+)
+_DEFAULT_APP_CONFIG = re.compile(rb"^" + _DEFAULT_APP_CONFIG_WORD + rb"\b", re.MULTILINE)
 # From the literal ``class``: a pattern that starts with ``\b`` is tried at every position.
-_CONFIG_CLASS = re.compile(rb"class[ \t]+\w+[ \t]*\([^)]*Config\b")
+_CONFIG_CLASS = re.compile(rb"class[ \t]+\w+[ \t]*\([^)]*" + _CONFIG_SUFFIX + rb"\b")
 
 
 def matters_for_wiring(path: str, data: bytes) -> bool:
     """True for files the whole-project analysis must parse (``apps.py`` and the like)."""
-    if os.path.basename(path) == "apps.py":
+    if vocabulary.is_apps_module(os.path.basename(path)):
         return True
-    if b"INSTALLED_APPS" in data and _INSTALLED_APPS.search(data):
+    if _INSTALLED_APPS_WORD in data and _INSTALLED_APPS.search(data):
         return True
-    if b"default_app_config" in data and _DEFAULT_APP_CONFIG.search(data):
+    if _DEFAULT_APP_CONFIG_WORD in data and _DEFAULT_APP_CONFIG.search(data):
         return True
-    if b"Config" in data:
+    if _CONFIG_SUFFIX in data:
         for match in _CONFIG_CLASS.finditer(data):
             before = data[max(match.start() - 1, 0) : match.start()]
             if not before or not (before.isalnum() or before == b"_"):

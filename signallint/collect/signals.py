@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from signallint import catalogue
+from signallint import catalogue, vocabulary
 from signallint.collect.definitions import Definitions, argument, keyword_argument
 from signallint.collect.receivers import Receivers
 from signallint.collect.spans import SpanLocator
@@ -33,14 +33,18 @@ from signallint.facts import (
 )
 from signallint.names import BindingKind, Scope, ScopeKind, dotted_name
 
-CONNECTION_METHODS = {"connect": ConnectionStyle.CONNECT, "disconnect": ConnectionStyle.DISCONNECT}
-SEND_METHODS = {method.value: method for method in SendMethod}
+# The spellings come from signallint.vocabulary, which the screening builds on too.
+CONNECTION_METHODS = {word: ConnectionStyle(word) for word in vocabulary.CONNECT_METHODS}
+SEND_METHODS = {word: SendMethod(word) for word in vocabulary.SEND_METHODS}
+# Where each signal class is defined, and whether it makes model signals.
 SIGNAL_CLASSES = {
-    "django.dispatch.Signal": False,
-    "django.dispatch.dispatcher.Signal": False,
-    "django.db.models.signals.ModelSignal": True,
+    f"{vocabulary.DISPATCH_PACKAGE}.{vocabulary.SIGNAL_CLASS}": False,
+    f"{vocabulary.DISPATCH_PACKAGE}.dispatcher.{vocabulary.SIGNAL_CLASS}": False,
+    f"django.db.models.signals.{vocabulary.MODEL_SIGNAL_CLASS}": True,
 }
-RECEIVER_DECORATORS = frozenset(f"{module}.receiver" for module in catalogue.RECEIVER_MODULES)
+RECEIVER_DECORATORS = frozenset(
+    f"{module}.{vocabulary.RECEIVER}" for module in catalogue.RECEIVER_MODULES
+)
 
 
 class SignalFacts:

@@ -23,22 +23,8 @@ from signallint.facts import (
     Wiring,
 )
 from signallint.names import Scope, ScopeKind, dotted_name
+from signallint.vocabulary import DYNAMIC_IMPORT_SPELLINGS, DYNAMIC_IMPORTS, is_apps_module
 
-# Callables that import a module named at runtime, by qualified name.
-DYNAMIC_IMPORTS = {
-    "importlib.import_module": DynamicImportKind.MODULE,
-    "importlib.__import__": DynamicImportKind.MODULE,
-    "builtins.__import__": DynamicImportKind.MODULE,
-    "runpy.run_module": DynamicImportKind.MODULE,
-    "django.utils.module_loading.import_string": DynamicImportKind.STRING,
-    "django.utils.module_loading.autodiscover_modules": DynamicImportKind.AUTODISCOVER,
-    "runpy.run_path": DynamicImportKind.FILE,
-    "importlib.util.spec_from_file_location": DynamicImportKind.FILE,
-    "importlib.machinery.SourceFileLoader": DynamicImportKind.FILE,
-    "imp.load_source": DynamicImportKind.FILE,
-    "pkgutil.walk_packages": DynamicImportKind.FILE,
-}
-DYNAMIC_IMPORT_SPELLINGS = {name.rsplit(".", 1)[1]: kind for name, kind in DYNAMIC_IMPORTS.items()}
 LIST_METHODS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort"})
 _PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[a-zA-Z%]")
 _FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
@@ -253,7 +239,7 @@ class WiringFacts:
 
     def _class_facts(self) -> list[ClassFact]:
         stem = self.path.replace("\\", "/").rsplit("/", 1)[-1]
-        in_apps_module = stem == "apps.py" or (self.module_name or "").endswith(".apps")
+        in_apps_module = is_apps_module(stem, self.module_name)
         found = []
         for node, conditional in self._classes:
             bases = [arg.value for arg in node.bases if arg.keyword is None]
