@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import functools
 import importlib
+import pkgutil
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -53,34 +55,20 @@ class Message:
 ModuleCheck = Callable[[ModuleFacts, "RuleContext"], Iterable[Finding]]
 ProjectCheck = Callable[[ProjectFacts, "RuleContext"], Iterable[Finding]]
 
-# Listed by hand so that ``grep`` finds every rule; a test checks nothing is missing.
-RULE_MODULES = (
-    "sig001_receiver_missing_kwargs",
-    "sig002_receiver_requires_unsent_argument",
-    "sig003_receiver_positional_parameter",
-    "sig101_unknown_signal",
-    "sig102_signal_from_wrong_module",
-    "sig103_bad_receiver_import",
-    "sig201_weak_receiver_collected",
-    "sig202_string_sender_never_matches",
-    "sig203_malformed_lazy_sender",
-    "sig204_m2m_changed_model_sender",
-    "sig205_receiver_not_outermost",
-    "sig206_receiver_on_method",
-    "sig207_bad_connect_arguments",
-    "sig208_bad_send_arguments",
-    "sig209_signal_providing_args",
-    "sig210_async_receiver_before_django_5",
-    "sig211_post_save_recursion",
-    "sig212_signal_created_in_function",
-    "sig213_connect_used_as_decorator",
-    "sig214_send_keyword_not_accepted",
-    "sig301_receiver_module_never_imported",
-    "sig302_receiver_module_imported_only_by_tests",
-    "sig303_ambiguous_app_config",
-    "sig304_default_app_config_ignored",
-    "sig305_duplicate_dispatch_uid",
-)
+# A rule lives in a module named after its code and what it finds (``sig001_...``): the
+# registry imports every such module of this package, so a new rule is one new file.
+RULE_MODULE_NAME = re.compile(r"sig[0-9]{3}_[a-z0-9_]+")
+
+
+def rule_modules() -> tuple[str, ...]:
+    """The names of the rule modules of this package, in order."""
+    return tuple(
+        sorted(
+            module.name
+            for module in pkgutil.iter_modules(__path__)
+            if RULE_MODULE_NAME.fullmatch(module.name)
+        )
+    )
 
 
 class Scope(str, Enum):
@@ -214,7 +202,7 @@ def project_rule(
 
 @functools.cache
 def all_rules() -> tuple[Rule, ...]:
-    for module in RULE_MODULES:
+    for module in rule_modules():
         importlib.import_module(f"{__name__}.{module}")
     return tuple(sorted(_REGISTRY.values(), key=lambda r: r.code))
 
