@@ -1,6 +1,9 @@
-"""Facts: what the collector learns from one module, as plain picklable data.
+"""Facts: what the collector learns from one module, as plain data.
 
-No LibCST node ever leaves ``signallint.collect``; rules see only these records.
+No LibCST node ever leaves ``signallint.collect``; rules see only these records. They
+are what the cache stores (signallint/cache.py decodes them back with every field's type
+checked) and what worker processes send back, so they hold only strings, numbers,
+booleans, enums, tuples, frozensets and other facts.
 """
 
 from __future__ import annotations
