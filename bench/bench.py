@@ -145,7 +145,7 @@ def installed_signallint() -> str:
         check=True,
     )
     # Its dependencies at the versions this environment has.
-    requirements = [f"{name}=={_version(name)}" for name in ("libcst", "click")]
+    requirements = [f"{name}=={_version(name)}" for name in ("libcst", "click", "msgspec")]
     subprocess.run(
         [str(python), "-m", "pip", "install", "--quiet", *requirements], cwd=ROOT, check=True
     )
