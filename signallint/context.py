@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from signallint import catalogue, thirdparty
+from signallint import catalogue, exports, thirdparty
 from signallint.catalogue import Kwarg, SignalSpec, Version
 from signallint.facts import ModelClass, ProjectFacts, SendCall, SignalDef, SignalUse
 
@@ -29,6 +29,9 @@ class RuleContext:
     project_signals: frozenset[str] = frozenset()
     # The signals declared in ``[tool.signallint.signals]``.
     declared_signals: tuple[SignalSpec, ...] = ()
+    # Names the project's modules re-export (``shop.models.Product``), each with the name
+    # it refers to (``shop.models.products.Product``); see :mod:`signallint.exports`.
+    aliases: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def for_project(
@@ -42,14 +45,27 @@ class RuleContext:
                 signals[alias] = builtin[original]
         for spec in declared_signals:
             signals[spec.qualified_name] = spec
+        aliases = exports.aliases_of(project)
         defs = [d for m in project.modules for d in m.signal_defs if d.qualified_name]
         sends = [s for m in project.modules for s in m.send_calls]
         for definition in defs:
             assert definition.qualified_name is not None
-            signals.setdefault(definition.qualified_name, learn_signal(definition, sends))
+            signals.setdefault(definition.qualified_name, learn_signal(definition, sends, aliases))
         models = {c.qualified_name: c for m in project.modules for c in m.model_classes}
         own = frozenset(d.qualified_name for d in defs if d.qualified_name)
-        return cls(version, signals, models, own, declared_signals)
+        # A re-exported name is looked up as the one it refers to; a name that is also
+        # defined where it is written keeps its own meaning.
+        for alias, original in aliases.items():
+            if original in signals:
+                signals.setdefault(alias, signals[original])
+            if original in models:
+                models.setdefault(alias, models[original])
+        return cls(version, signals, models, own, declared_signals, aliases)
+
+    def canonical(self, name: str) -> str:
+        """The name a re-exported ``name`` refers to in the end (``name`` itself when it
+        is no re-export, or one we cannot follow)."""
+        return self.aliases.get(name, name)
 
     def signal_of(self, use: SignalUse) -> SignalSpec | None:
         """The one signal ``use`` refers to, or None when unknown or ambiguous."""
@@ -66,15 +82,18 @@ class RuleContext:
         return [spec for spec in specs if spec is not None]
 
 
-def learn_signal(definition: SignalDef, sends: list[SendCall]) -> SignalSpec:
+def learn_signal(
+    definition: SignalDef, sends: list[SendCall], aliases: Mapping[str, str] | None = None
+) -> SignalSpec:
     """A project signal's spec: the keywords its ``send()`` calls pass.
 
     A keyword every call passes is always sent, one that only some pass is sometimes
     sent. When a call passes ``**data``, or no call is seen, the keywords are not known.
+    A call through a re-exported name (``aliases``) is a call of the signal it names.
     """
     assert definition.qualified_name is not None
     module, _, name = definition.qualified_name.rpartition(".")
-    own = [s for s in sends if s.signal.candidates == {definition.qualified_name}]
+    own = [s for s in sends if _signal_sent(s, aliases or {}) == definition.qualified_name]
     keyword_sets = [s.keywords - {"sender"} for s in own]
     always = frozenset.intersection(*keyword_sets) if keyword_sets else frozenset()
     every = frozenset().union(*keyword_sets)
@@ -90,3 +109,11 @@ def learn_signal(definition: SignalDef, sends: list[SendCall]) -> SignalSpec:
         note="defined in this project",
         kwargs_known=bool(own) and not any(s.passes_mapping for s in own),
     )
+
+
+def _signal_sent(send: SendCall, aliases: Mapping[str, str]) -> str | None:
+    """The one qualified name of the signal ``send`` sends, through re-exports."""
+    if len(send.signal.candidates) != 1:
+        return None
+    (name,) = send.signal.candidates
+    return aliases.get(name, name)

@@ -283,6 +283,8 @@ class ImportFact:
     names: tuple[str, ...] = ()
     is_from: bool = False
     owner: str | None = None
+    # ``from m import y as z``: (imported name, name it is bound to) for each renamed name.
+    renamed: tuple[tuple[str, str], ...] = ()
 
 
 class DynamicImportKind(str, Enum):
@@ -373,3 +375,6 @@ class Wiring:
     # False when the run had no project root: nothing asks which modules Django imports,
     # so an unparsed module's imports, strings and dynamic imports were not read.
     import_graph: bool = True
+    # The names of a literal ``__all__ = [...]`` (what ``from module import *`` takes);
+    # None when there is none, it is not a plain list of strings, or it changes later.
+    exports: tuple[str, ...] | None = None

@@ -55,6 +55,14 @@ _INSTALLED_APPS_WORD = vocabulary.INSTALLED_APPS.encode()
 _INSTALLED_APPS = re.compile(
     rb"^[ \t]*" + _INSTALLED_APPS_WORD + rb"[ \t]*(?:\+=|=|:)", re.MULTILINE
 )
+_ALL_WORD = b"__all__"
+# ``__all__ = [...]`` or ``(...)`` at the start of a line, holding only string literals.
+_ALL_LITERAL = re.compile(
+    rb"^__all__[ \t]*(?::[^=\n]*)?=[ \t]*(?:\[(?P<list>[^\]]*)\]|\((?P<tuple>[^)]*)\))"
+    rb"[ \t]*(?:#[^\n]*)?$",
+    re.MULTILINE,
+)
+_ALL_ITEM = re.compile(rb"""\s*(['"])(\w+)\1\s*""")
 _MAIN_GUARD = re.compile(rb"""__name__[ \t]*==[ \t]*['"]__main__['"]""")
 _SETTINGS_VARIABLE = vocabulary.SETTINGS_MODULE_VARIABLE.encode()
 _SETTINGS_MODULE = re.compile(
@@ -99,6 +107,8 @@ class ScannedImport:
     module: str
     names: tuple[str, ...] = ()
     is_from: bool = False
+    # ``from x import y as z``: (``y``, ``z``) for each renamed name.
+    renamed: tuple[tuple[str, str], ...] = ()
 
     @property
     def star(self) -> bool:
@@ -118,6 +128,8 @@ class Scanned:
     # Identifier-like string literals ("signals"), when some dynamic import's name is
     # not known at all: one of them may be the module it imports.
     hints: tuple[str, ...] = ()
+    # A literal ``__all__`` (see :func:`scan_exports`).
+    exports: tuple[str, ...] | None = None
 
 
 def _text(raw: bytes) -> str:
@@ -170,12 +182,16 @@ def _imports_of(match: re.Match[bytes]) -> list[ScannedImport]:
             raw_names = _COMMENT.sub(b"", raw_names)
         else:
             raw_names = match.group("names") or b""
+        parts = raw_names.split(b",")
         names = tuple(
             name
-            for name in (_first_word(part) for part in raw_names.split(b","))
+            for name in (_first_word(part) for part in parts)
             if name and (name == "*" or name.isidentifier())
         )
-        return [ScannedImport(level, module, names, is_from=True)]
+        renamed: tuple[tuple[str, str], ...] = ()
+        if _AS.search(raw_names) is not None:
+            renamed = tuple(pair for pair in map(_renaming, parts) if pair is not None)
+        return [ScannedImport(level, module, names, is_from=True, renamed=renamed)]
     found = []
     for part in (match.group("modules") or b"").split(b","):
         # ``a . b as c``: the module is everything before ``as``.
@@ -183,6 +199,16 @@ def _imports_of(match: re.Match[bytes]) -> list[ScannedImport]:
         if module and all(piece.isidentifier() for piece in module.split(".")):
             found.append(ScannedImport(0, module))
     return found
+
+
+def _renaming(part: bytes) -> tuple[str, str] | None:
+    """(``y``, ``z``) for a name list's ``y as z``."""
+    words = part.split()
+    if len(words) == 3 and words[1] == b"as":
+        name, alias = (word.decode("utf-8", "replace") for word in (words[0], words[2]))
+        if name.isidentifier() and alias.isidentifier():
+            return name, alias
+    return None
 
 
 def _first_word(part: bytes) -> str:
@@ -296,6 +322,28 @@ def _pattern(argument: bytes, module: str | None) -> str:
     return "*" + pattern if pattern.startswith(".") else pattern
 
 
+def scan_exports(data: bytes) -> tuple[str, ...] | None:
+    """The names of ``__all__`` when the module assigns it once, at the start of a line, a
+    list or tuple of string literals, and names it nowhere else (no ``+=``, ``append``);
+    otherwise None."""
+    if _ALL_WORD not in data or data.count(_ALL_WORD) != 1:
+        return None
+    match = _ALL_LITERAL.search(_normalise(data))
+    if match is None:
+        return None
+    body = match.group("list") if match.group("list") is not None else match.group("tuple")
+    items = _COMMENT.sub(b"", body).split(b",")
+    if not items[-1].strip():
+        items.pop()  # a trailing comma
+    names = []
+    for item in items:
+        literal = _ALL_ITEM.fullmatch(item)
+        if literal is None:
+            return None
+        names.append(literal.group(2).decode("utf-8", "replace"))
+    return tuple(names)
+
+
 def scan(data: bytes, module: str | None = None, *, import_graph: bool = True) -> Scanned:
     """What the project analysis reads from a module's text. Without ``import_graph``,
     only what finds settings modules: the rest (imports, strings, dynamic imports, the
@@ -327,4 +375,5 @@ def scan(data: bytes, module: str | None = None, *, import_graph: bool = True) -
         settings_modules=settings_modules,
         dynamic_imports=dynamic,
         hints=hints,
+        exports=scan_exports(data),
     )

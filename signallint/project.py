@@ -105,6 +105,7 @@ def add_scan(
             settings_modules=scanned.settings_modules,
             is_script=scanned.is_script,
             import_graph=import_graph,
+            exports=scanned.exports,
         )
     else:
         wiring = replace(
@@ -114,6 +115,7 @@ def add_scan(
             settings_modules=scanned.settings_modules,
             is_script=scanned.is_script,
             import_graph=import_graph,
+            exports=scanned.exports,
         )
     return replace(facts, wiring=wiring)
 
@@ -130,7 +132,7 @@ def _absolute(scanned: imports_scan.ScannedImport, package: str | None) -> Impor
         module = ".".join([*base, module] if module else base)
     if not module:
         return None
-    return ImportFact(module, scanned.names, scanned.is_from)
+    return ImportFact(module, scanned.names, scanned.is_from, renamed=scanned.renamed)
 
 
 # -- the picture -------------------------------------------------------------------

@@ -85,3 +85,62 @@ def test_a_never_imported_module_is_not_even_loaded() -> None:
     assert "shop.models" in modules
     assert "shop.signals" not in modules
     assert "shop.notifications" not in modules
+
+
+REEXPORTS = """
+import json, os, sys
+
+sys.path.insert(0, os.getcwd())
+os.environ["DJANGO_SETTINGS_MODULE"] = "mysite.settings"
+import django
+
+django.setup()
+from django.apps import apps
+from django.db import connection
+
+import probe
+from shop import checkout
+from shop.models import Product, Shelf, Tag
+
+with connection.schema_editor() as editor:
+    for model in apps.get_app_config("shop").get_models():
+        editor.create_model(model)
+product, tag, shelf = Product.objects.create(), Tag.objects.create(), Shelf.objects.create()
+product.tags.add(tag)
+shelf.products.add(product)
+failed = {}
+for send in (checkout.pay, checkout.refund):
+    for receiver, result in send(order=1):
+        if isinstance(result, Exception):
+            failed[receiver.__name__] = str(result)
+print(json.dumps({"calls": sorted(set(probe.CALLS)), "failed": failed}))
+"""
+
+
+def test_names_re_exported_by_packages_behave_as_reported() -> None:
+    # tests/fixtures/projects/reexports imports its models, signals and a receiver from
+    # the packages that re-export them; what expected.txt says happens under Django.
+    project = FIXTURES / "projects" / "reexports"
+    result = subprocess.run(
+        [sys.executable, "-c", REEXPORTS], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout.splitlines()[-1])
+    calls, failed = set(data["calls"]), data["failed"]
+    # SIG204: a model as the m2m_changed sender never matches; its through model does.
+    assert "shop.receivers.product_tags_changed" not in calls
+    assert "shop.receivers.shelf_changed" not in calls
+    assert "shop.receivers.product_tags_changed_through" in calls
+    assert "shop.receivers.shelf_changed_through" in calls
+    # SIG001 / SIG214: order_paid sends keywords (signal, amount) log_payment does not take.
+    assert "got an unexpected keyword argument" in failed["log_payment"]
+    # SIG002: nothing sends coupon.
+    assert "missing 1 required positional argument: 'coupon'" in failed["check_coupon"]
+    assert "shop.receivers.record_payment" in calls
+    assert set(failed) == {"log_payment", "check_coupon"}
+    # The same receiver under two names with one dispatch_uid: connected once, runs.
+    assert "shop.handlers.payments.notify_accounting" in calls
+    # SIG305: shop/audit.py is imported first, so its receiver keeps dispatch_uid "refund".
+    assert "shop.audit.audit_refund" in calls
+    expected = (project / "expected.txt").read_text()
+    assert "SIG305 receiver `notify_accounting` reuses dispatch_uid 'refund'" in expected

@@ -65,9 +65,15 @@ class WiringFacts:
         if base is None:
             return  # a relative import that cannot be placed
         names: tuple[str, ...] = ("*",)
+        renamed: list[tuple[str, str]] = []
         if not isinstance(node.names, cst.ImportStar):
             names = tuple(name for name in map(dotted_name, (a.name for a in node.names)) if name)
-        self._imports.append(ImportFact(base, names, True, self.definitions.owner()))
+            for alias in node.names:
+                bound = alias.evaluated_alias
+                if bound is not None and isinstance(alias.name, cst.Name):
+                    renamed.append((alias.name.value, bound))
+        owner = self.definitions.owner()
+        self._imports.append(ImportFact(base, names, True, owner, tuple(renamed)))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if self.scopes.scope.kind is ScopeKind.MODULE:

@@ -77,6 +77,8 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     ## Known problems
     Only models of the checked project are recognised, and a model that some
     `ManyToManyField(through=...)` names as its intermediate model is never reported.
+    A model a package re-exports under another name (`from .products import Product as
+    Item`) is recognised only when its own module is read for another reason.
     """
     through_names = {
         through.rsplit(".", 1)[-1]

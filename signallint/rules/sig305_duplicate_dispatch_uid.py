@@ -72,7 +72,9 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     certain: the `dispatch_uid` is a literal, the signal resolves to one name, the
     sender resolves to one class (or is the same lazy `"app_label.Model"` string of a
     model signal, or absent on both), and each receiver is a function whose qualified
-    name is known (or a lambda or `partial`, always a new object). When modules connect
+    name is known (or a lambda or `partial`, always a new object). Names re-exported by a
+    package (`from shop.handlers import on_paid` for `shop.handlers.payments.on_paid`) are
+    compared as the names they refer to. When modules connect
     with the same key, which one Django keeps depends on import order; the later one in
     path order is reported.
     """
@@ -103,7 +105,7 @@ def dispatch_conflicts(project: ProjectFacts, context: RuleContext) -> Iterator[
     first: dict[DispatchKey, tuple[ModuleFacts, Connection, frozenset[str]]] = {}
     for facts in sorted(project.modules, key=lambda m: m.path):
         for connection in sorted(facts.connections, key=lambda c: (c.span.line, c.span.col)):
-            receivers = _receiver_identity(facts, connection)
+            receivers = _receiver_identity(facts, connection, context)
             if receivers is None:
                 continue
             for key in _dispatch_keys(connection, context):
@@ -112,7 +114,9 @@ def dispatch_conflicts(project: ProjectFacts, context: RuleContext) -> Iterator[
                     yield facts, connection, seen[0], seen[1], key
 
 
-def _receiver_identity(facts: ModuleFacts, connection: Connection) -> frozenset[str] | None:
+def _receiver_identity(
+    facts: ModuleFacts, connection: Connection, context: RuleContext
+) -> frozenset[str] | None:
     """What the receiver is, as qualified names; None when unknown."""
     if not connection.at_module_level or connection.style not in (
         ConnectionStyle.CONNECT,
@@ -122,7 +126,7 @@ def _receiver_identity(facts: ModuleFacts, connection: Connection) -> frozenset[
     if connection.receiver_kind in (ReceiverKind.LAMBDA, ReceiverKind.PARTIAL):
         # A new object each time the expression runs, and module level runs once.
         return frozenset({f"<{facts.path}:{connection.span.line}:{connection.span.col}>"})
-    return connection.receivers or None
+    return frozenset(map(context.canonical, connection.receivers)) or None
 
 
 def _dispatch_keys(connection: Connection, context: RuleContext) -> Iterator[DispatchKey]:
@@ -140,12 +144,14 @@ def _dispatch_keys(connection: Connection, context: RuleContext) -> Iterator[Dis
         return
     for signal in signals_connected(connection, context):
         spec = context.signals.get(signal)
-        sender = _sender_key(connection, spec.model_signal if spec else False)
+        sender = _sender_key(connection, context, spec.model_signal if spec else False)
         if sender is not None:
-            yield signal, sender, uid
+            yield context.canonical(signal), sender, uid
 
 
-def _sender_key(connection: Connection, model_signal: bool) -> Hashable | None:
+def _sender_key(
+    connection: Connection, context: RuleContext, model_signal: bool
+) -> Hashable | None:
     sender = connection.sender
     if sender is None:
         return ("none",)
@@ -155,5 +161,5 @@ def _sender_key(connection: Connection, model_signal: bool) -> Hashable | None:
         # case); a plain signal compares string objects by id(), which is not knowable.
         return ("model", app_label, model.lower()) if model_signal and dot else None
     if len(sender.candidates) == 1:
-        return ("name", next(iter(sender.candidates)))
+        return ("name", context.canonical(next(iter(sender.candidates))))
     return None
