@@ -21,8 +21,9 @@ kept when
   local a ``send()`` passes. A def's body binds locals, which only its own kept
   statements can mention (unless it declares them ``global``); a class body binds what
   its own statements look up and the methods a ``connect()`` names as attributes; or
-- it mentions a def of its function's body that is connected there (whether the closure
-  escapes depends on every mention of its name).
+- it mentions a def of its function's body that is connected there, or a local of that
+  body that a ``connect()`` passes (whether the closure or value escapes depends on
+  every mention of its name).
 
 A def kept for its name, or with a seed in its header, is kept whole: it may be a
 receiver, whose parameters and body the rules read. A def kept for statements of its
@@ -103,6 +104,8 @@ _FREE_WORD = re.compile(r"(?<![\w.])\w+")
 # Words that are never a name a statement binds.
 _KEYWORDS = frozenset(keyword.kwlist)
 _DEF_NAME = re.compile(r"\bdef[\s\\]+(\w+)")
+# ``name =`` starting a line: a local a def's body may hold a connected value in.
+_ASSIGNED_NAME = re.compile(r"^[ \t]*(\w+)[ \t]*=(?!=)", re.MULTILINE)
 # ``connect`` and its arguments, with parentheses nested up to twice (deeper: no group).
 _CONNECT_CALL = re.compile(
     _CONNECT_WORD + r"[\s\\]*\((?:((?:[^()]|\((?:[^()]|\([^()]*\))*\))*)\))?"
@@ -130,6 +133,8 @@ class _Unit:
     function: str | None = None
     whole: bool = False
     inner_defs: frozenset[str] = frozenset()
+    # For the header of a def: the names its body assigns (``name = ...``).
+    inner_locals: frozenset[str] = frozenset()
     # For the header of a class or def whose body is cut: the names its kept statements
     # mention, and whether its body declares ``global`` names (which its statements then
     # bind at module level).
@@ -336,6 +341,7 @@ def _split(
         for inner in _flatten(header.body):
             inner.owner = header  # its scope: a compound statement opens none
         header.inner_defs = frozenset(_DEF_NAME.findall(body_text))
+        header.inner_locals = frozenset(_ASSIGNED_NAME.findall(body_text))
         header.declares_global = "global" in body_text
     if header.body[0].first <= header.last:
         return unit
@@ -518,9 +524,10 @@ def _keep_bound(units: list[_Unit], mentions: _Mentions, lines: list[str]) -> No
             elif not unit.kept and unit.body and any(u.kept for u in unit.body):
                 _keep(unit, lines, mentions, whole=False)
                 changed = True
-            if unit.kept and not unit.whole and unit.inner_defs & unit.local_words:
-                names = unit.inner_defs & unit.local_words
-                changed |= _keep_mentions(unit, names, lines, mentions)
+            if unit.kept and not unit.whole:
+                names = _connected_locals(unit, mentions)
+                if names:
+                    changed |= _keep_mentions(unit, names, lines, mentions)
 
 
 def _visible_words(unit: _Unit, mentions: _Mentions) -> tuple[set[str], ...]:
@@ -539,10 +546,17 @@ def _visible_words(unit: _Unit, mentions: _Mentions) -> tuple[set[str], ...]:
     return (*scope, mentions.names) if owner.declares_global else scope
 
 
+def _connected_locals(unit: _Unit, mentions: _Mentions) -> frozenset[str]:
+    """The defs of a def's body that a kept statement names, and the locals it assigns
+    that a ``connect()`` passes: whether such a value outlives the call depends on
+    every mention of its name."""
+    return (unit.inner_defs | (unit.inner_locals & mentions.attributes)) & unit.local_words
+
+
 def _keep_mentions(unit: _Unit, names: Set[str], lines: list[str], mentions: _Mentions) -> bool:
-    """Keep the statements of a def's body that mention a def of its own that a kept
-    statement names: whether a connected closure escapes its function (is returned or
-    stored, and so outlives the call) depends on every mention of its name."""
+    """Keep the statements of a def's body that mention ``names``: whether a connected
+    closure or value escapes its function (is returned or stored, and so outlives the
+    call) depends on every mention of its name."""
     pattern = _words_pattern(names)
     assert pattern is not None
     changed = False

@@ -315,6 +315,104 @@ def test_sig201_weak_false_keeps_it(load) -> None:  # type: ignore[no-untyped-de
     assert len(module.calls) == 1
 
 
+WEAK_LOCALS = """
+    from functools import partial
+
+    from django.db.models.signals import post_save
+    from tests.catalogue_app.models import Author
+
+    calls = []
+
+    def record(sender, how, **kwargs):
+        calls.append(how)
+
+    class Handler:
+        def on_save(self, sender, **kwargs):
+            calls.append("handler")
+
+    def connect_partial():
+        on_save = partial(record, how="partial")
+        post_save.connect(on_save, sender=Author)
+
+    def connect_lambda():
+        on_save = lambda sender, **kwargs: calls.append("lambda")
+        post_save.connect(on_save, sender=Author)
+
+    def connect_instance():
+        handler = Handler()
+        post_save.connect(handler.on_save, sender=Author)
+"""
+
+
+@pytest.mark.parametrize("connect", ["connect_partial", "connect_lambda", "connect_instance"])
+def test_sig201_local_dies_with_the_function(load, connect: str) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    found = check_source(textwrap.dedent(WEAK_LOCALS), "case.py")
+    assert [d.code for d in found] == ["SIG201"] * 3
+    module = load(WEAK_LOCALS)
+    getattr(module, connect)()
+    gc.collect()
+    make_author()
+    assert module.calls == []
+
+
+# The twins: the same locals, kept alive by the function's caller or a strong reference.
+KEPT_LOCALS = """
+    from functools import partial
+
+    from django.db.models.signals import post_save
+    from tests.catalogue_app.models import Author
+
+    calls = []
+    kept = []
+
+    def record(sender, how, **kwargs):
+        calls.append(how)
+
+    class Handler:
+        def on_save(self, sender, **kwargs):
+            calls.append("handler")
+
+    def connect_partial():
+        on_save = partial(record, how="partial")
+        post_save.connect(on_save, sender=Author)
+        return on_save
+
+    def connect_lambda():
+        on_save = lambda sender, **kwargs: calls.append("lambda")
+        post_save.connect(on_save, sender=Author, weak=False)
+
+    def connect_instance():
+        handler = Handler()
+        post_save.connect(handler.on_save, sender=Author)
+        kept.append(handler)
+
+    def connect_closure():
+        def on_save(sender, **kwargs):  # on_save
+            calls.append("closure")
+
+        post_save.connect(on_save, sender=Author)  # on_save is kept by nothing
+"""
+
+
+def test_sig201_kept_locals_run(load) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    found = check_source(textwrap.dedent(KEPT_LOCALS), "case.py")
+    # Only the closure, which the comments mention but nothing keeps.
+    assert [(d.code, d.line) for d in found] == [("SIG201", 35)]
+    module = load(KEPT_LOCALS)
+    held = module.connect_partial()
+    module.connect_lambda()
+    module.connect_instance()
+    module.connect_closure()
+    gc.collect()
+    make_author()
+    assert sorted(module.calls) == ["handler", "lambda", "partial"]
+    del held
+
+
 STRING_SENDER_ON_PLAIN_SIGNAL = """
     from django.contrib.auth.signals import user_login_failed
     from django.dispatch import receiver

@@ -9,13 +9,13 @@ positions computed afterwards, and only for those.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import libcst as cst
 
 from signallint import catalogue, vocabulary
 from signallint.collect.definitions import Definitions, argument, keyword_argument
+from signallint.collect.locals import LocalNames
 from signallint.collect.receivers import Receivers
 from signallint.collect.spans import SpanLocator
 from signallint.facts import (
@@ -55,7 +55,8 @@ class SignalFacts:
         self.scopes = definitions.scopes
         self.spans = spans
         self.module = spans.module
-        self.receivers = Receivers(definitions, spans)
+        self.local_names = LocalNames()
+        self.receivers = Receivers(definitions, spans, self.local_names)
         self._calls: list[tuple[cst.Call, Scope]] = []
         self._decorated: list[tuple[cst.FunctionDef, Scope]] = []
         self._import_froms: list[tuple[cst.ImportFrom, str]] = []
@@ -88,6 +89,7 @@ class SignalFacts:
             self.spans.remember(node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        self.local_names.visit_Assign(node)
         if isinstance(node.value, cst.Call) and len(node.targets) == 1:
             target = node.targets[0].target
             if isinstance(target, cst.Name):
@@ -285,6 +287,13 @@ class SignalFacts:
                 and isinstance(receiver_arg.value, cst.Name)
             ):
                 escapes = self._name_escapes(receiver_arg.value.value, scope, 2)
+            elif kind is ReceiverKind.UNKNOWN:
+                local = self.receivers.local_receiver(receiver_arg.value, scope)
+                if local is not None:
+                    kind, name = local
+                    bound = kind is ReceiverKind.TEMPORARY_BOUND_METHOD
+                    # Bound by its assignment, read by this connection: nothing else.
+                    escapes = self._name_escapes(name, scope, 2)
             receivers = self.receivers.receiver_names(receiver_arg.value, scope)
         return Connection(
             style=style,
@@ -303,17 +312,11 @@ class SignalFacts:
         )
 
     def _name_escapes(self, name: str, scope: Scope, expected_uses: int) -> bool:
-        """Whether ``name`` appears in its function more often than its def and connection.
-
-        A closure that is stored, returned or passed anywhere else may outlive the call.
-        """
-        current: Scope | None = scope
-        while current is not None and current.kind is not ScopeKind.FUNCTION:
-            current = current.parent
-        if current is None or current.node is None:
-            return True
-        code = self.module.code_for_node(current.node)
-        return len(re.findall(rf"\b{re.escape(name)}\b", code)) > expected_uses
+        """Whether ``name`` is spelled in its function more often than by its binding and
+        its connection: a value stored, returned or passed anywhere else may outlive
+        the call."""
+        spellings = self.local_names.spellings(name, scope)
+        return spellings is None or spellings > expected_uses
 
     def _sender(self, arg: cst.Arg | None, scope: Scope, within: cst.CSTNode) -> Sender | None:
         if arg is None:
