@@ -708,3 +708,90 @@ def test_sig214_send_with_a_keyword_a_receiver_rejects(load) -> None:  # type: i
     module = load(source)
     with pytest.raises(TypeError, match="amount"):
         module.pay()
+
+
+# -- SIG305 duplicate-dispatch-uid -----------------------------------------------------
+
+DUPLICATE_UID_IN_A_FUNCTION = """
+    from django.apps import apps
+    from django.dispatch import Signal
+
+    pinged = Signal()
+    calls = []
+
+    def first(sender, **kwargs):
+        calls.append("first")
+
+    def second(sender, **kwargs):
+        calls.append("second")
+
+    def connect():
+        config = apps.get_app_config("catalogue_app")
+        pinged.connect(first, sender=config, dispatch_uid="uid")
+        pinged.connect(second, sender=apps.get_app_config("catalogue_app"), dispatch_uid="uid")
+"""
+
+
+def test_sig305_same_sender_through_a_local_ignores_the_second(load) -> None:  # type: ignore[no-untyped-def]
+    found = check_source(textwrap.dedent(DUPLICATE_UID_IN_A_FUNCTION), "case.py")
+    assert [(d.code, d.line) for d in found] == [("SIG305", 17)]
+    module = load(DUPLICATE_UID_IN_A_FUNCTION)
+    module.connect()
+    from django.apps import apps
+
+    module.pinged.send(sender=apps.get_app_config("catalogue_app"))
+    assert module.calls == ["first"]
+
+
+# The twins: other dispatch_uids, or senders that are not one object.
+DISTINCT_KEYS = """
+    from django.apps import apps
+    from django.dispatch import Signal
+
+    pinged = Signal()
+    calls = []
+
+    def first(sender, **kwargs):
+        calls.append("first")
+
+    def second(sender, **kwargs):
+        calls.append("second")
+
+    def connect_own_uids(config):
+        pinged.connect(first, sender=config, dispatch_uid="uid-first")
+        pinged.connect(second, sender=config, dispatch_uid="uid-second")
+
+    def connect_two_objects():
+        token = object()
+        other = object()
+        pinged.connect(first, sender=token, dispatch_uid="uid")
+        pinged.connect(second, sender=other, dispatch_uid="uid")
+        return token, other
+
+    def connect_either(flag, config):
+        if flag:
+            pinged.connect(first, sender=config, dispatch_uid="uid")
+        else:
+            pinged.connect(second, sender=config, dispatch_uid="uid")
+"""
+
+
+def test_sig305_distinct_keys_both_run(load) -> None:  # type: ignore[no-untyped-def]
+    from django.apps import apps
+
+    assert reported(DISTINCT_KEYS) == set()
+    config = apps.get_app_config("catalogue_app")
+    module = load(DISTINCT_KEYS)
+    module.connect_own_uids(config)
+    module.pinged.send(sender=config)
+    assert module.calls == ["first", "second"]
+    module.calls.clear()
+    token, other = module.connect_two_objects()
+    module.pinged.send(sender=token)
+    module.pinged.send(sender=other)
+    assert module.calls == ["first", "second"]
+    module.calls.clear()
+    sender = object()
+    module.connect_either(False, sender)
+    module.pinged.send(sender=sender)
+    assert module.calls == ["second"]

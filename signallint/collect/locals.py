@@ -66,14 +66,16 @@ class LocalNames:
 
 
 def is_body_statement(node: cst.CSTNode, function: cst.CSTNode | None) -> bool:
-    """Whether ``node`` is a small statement (or the expression of one) standing directly
-    in ``function``'s body: it runs whenever the function does, once."""
+    """Whether ``node`` is a statement (or the expression of a small one) standing
+    directly in ``function``'s body: it runs whenever the function does, once."""
     if not isinstance(function, cst.FunctionDef):
         return False
     body = function.body
     if not isinstance(body, cst.IndentedBlock):
         return False
     for statement in body.body:
+        if statement is node:
+            return True
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
                 if small is node or (isinstance(small, cst.Expr) and small.value is node):

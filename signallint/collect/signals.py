@@ -15,7 +15,7 @@ import libcst as cst
 
 from signallint import catalogue, vocabulary
 from signallint.collect.definitions import Definitions, argument, keyword_argument
-from signallint.collect.locals import LocalNames
+from signallint.collect.locals import LocalNames, is_body_statement
 from signallint.collect.receivers import Receivers
 from signallint.collect.spans import SpanLocator
 from signallint.facts import (
@@ -42,6 +42,7 @@ SIGNAL_CLASSES = {
     f"{vocabulary.DISPATCH_PACKAGE}.dispatcher.{vocabulary.SIGNAL_CLASS}": False,
     f"django.db.models.signals.{vocabulary.MODEL_SIGNAL_CLASS}": True,
 }
+GET_APP_CONFIG = "django.apps.apps.get_app_config"
 RECEIVER_DECORATORS = frozenset(
     f"{module}.{vocabulary.RECEIVER}" for module in catalogue.RECEIVER_MODULES
 )
@@ -262,6 +263,7 @@ class SignalFacts:
             span=self.spans.span(decorator, function),
             at_module_level=not scope.in_function,
             sender=sender,
+            unconditional=is_body_statement(function, scope.node),
             decorator_index=index,
             receiver_escapes=site.nested and self._name_escapes(function.name.value, scope, 1),
             owner=self.definitions.scope_owner(scope),
@@ -306,6 +308,7 @@ class SignalFacts:
             span=self.spans.span(call),
             at_module_level=not scope.in_function,
             sender=self._sender(argument(call.args, 1, "sender"), scope, call),
+            unconditional=is_body_statement(call, scope.node),
             receiver_escapes=escapes,
             owner=self.definitions.scope_owner(scope),
             receivers=receivers,
@@ -331,7 +334,34 @@ class SignalFacts:
             self.spans.span(value, within),
             literal,
             self.definitions.class_names(value, scope),
+            self._sender_identity(value, scope),
         )
+
+    def _sender_identity(self, value: cst.BaseExpression, scope: Scope) -> str | None:
+        """What makes two senders one object at run time (see ``Sender.identity``)."""
+        if isinstance(value, cst.Name):
+            local = self.local_names.value(value.value, scope)
+            if local is not None:
+                return self._app_config(local, scope) or f"local:{value.value}"
+            if self.local_names.is_parameter(value.value, scope):
+                return f"local:{value.value}"
+            return None
+        return self._app_config(value, scope)
+
+    def _app_config(self, value: cst.BaseExpression, scope: Scope) -> str | None:
+        """``app-config:LABEL`` for ``apps.get_app_config("LABEL")``: the registry
+        holds one AppConfig instance per label."""
+        if not isinstance(value, cst.Call) or len(value.args) != 1:
+            return None
+        label = value.args[0]
+        if label.keyword is not None or label.star or not isinstance(label.value, cst.SimpleString):
+            return None
+        evaluated = label.value.evaluated_value
+        if not isinstance(evaluated, str):
+            return None
+        if GET_APP_CONFIG not in self.scopes.resolve_expression(value.func, scope):
+            return None
+        return f"app-config:{evaluated}"
 
     def _signal_uses(
         self,
