@@ -21,12 +21,13 @@ kept when
   local a ``send()`` passes. A def's body binds locals, which only its own kept
   statements can mention (unless it declares them ``global``); a class body binds what
   its own statements look up and the methods a ``connect()`` names as attributes; or
-- it mentions a def of its function's body that is connected there, or a local of that
-  body that a ``connect()`` passes (whether the closure or value escapes depends on
-  every mention of its name).
+- it mentions a def of its function's body that is connected there (whether the closure
+  escapes depends on every mention of its name).
 
 A def kept for its name, or with a seed in its header, is kept whole: it may be a
-receiver, whose parameters and body the rules read. A def kept for statements of its
+receiver, whose parameters and body the rules read. So is a def a kept statement of
+which passes one of the def's locals to ``connect()``: whether that value dies with
+the call depends on every statement of the body. A def kept for statements of its
 body keeps those and its header. In such a body, a compound statement (``try``,
 ``with``, ``for``, ``while``, ``if`` without ``elif``) whose blocks each start on a line
 of their own is cut the same way: kept with its header and clauses when a statement of
@@ -524,10 +525,18 @@ def _keep_bound(units: list[_Unit], mentions: _Mentions, lines: list[str]) -> No
             elif not unit.kept and unit.body and any(u.kept for u in unit.body):
                 _keep(unit, lines, mentions, whole=False)
                 changed = True
-            if unit.kept and not unit.whole:
-                names = _connected_locals(unit, mentions)
-                if names:
-                    changed |= _keep_mentions(unit, names, lines, mentions)
+            if (
+                unit.kept
+                and not unit.whole
+                and unit.inner_locals & mentions.attributes & unit.local_words
+            ):
+                # A local a connect() passes: whether its value outlives the call, or is
+                # reached before the def returns, depends on the whole body.
+                _keep(unit, lines, mentions, whole=True)
+                changed = True
+            elif unit.kept and not unit.whole and unit.inner_defs & unit.local_words:
+                names = unit.inner_defs & unit.local_words
+                changed |= _keep_mentions(unit, names, lines, mentions)
 
 
 def _visible_words(unit: _Unit, mentions: _Mentions) -> tuple[set[str], ...]:
@@ -546,17 +555,10 @@ def _visible_words(unit: _Unit, mentions: _Mentions) -> tuple[set[str], ...]:
     return (*scope, mentions.names) if owner.declares_global else scope
 
 
-def _connected_locals(unit: _Unit, mentions: _Mentions) -> frozenset[str]:
-    """The defs of a def's body that a kept statement names, and the locals it assigns
-    that a ``connect()`` passes: whether such a value outlives the call depends on
-    every mention of its name."""
-    return (unit.inner_defs | (unit.inner_locals & mentions.attributes)) & unit.local_words
-
-
 def _keep_mentions(unit: _Unit, names: Set[str], lines: list[str], mentions: _Mentions) -> bool:
-    """Keep the statements of a def's body that mention ``names``: whether a connected
-    closure or value escapes its function (is returned or stored, and so outlives the
-    call) depends on every mention of its name."""
+    """Keep the statements of a def's body that mention a def of its own that a kept
+    statement names: whether a connected closure escapes its function (is returned or
+    stored, and so outlives the call) depends on every mention of its name."""
     pattern = _words_pattern(names)
     assert pattern is not None
     changed = False

@@ -13,10 +13,11 @@ string that mentions one changes nothing.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 import libcst as cst
 
-from signallint.names import Binding, BindingKind, Scope, ScopeKind
+from signallint.names import Binding, BindingKind, Scope, ScopeKind, dotted_name
 from signallint.walk import walk
 
 
@@ -68,18 +69,82 @@ class LocalNames:
 def is_body_statement(node: cst.CSTNode, function: cst.CSTNode | None) -> bool:
     """Whether ``node`` is a statement (or the expression of a small one) standing
     directly in ``function``'s body: it runs whenever the function does, once."""
-    if not isinstance(function, cst.FunctionDef):
+    return _position(node, function) is not None
+
+
+def nothing_runs_after(node: cst.CSTNode, function: cst.CSTNode | None) -> bool:
+    """Whether ``node``, a statement (or the expression of one) of ``function``'s own
+    body, is followed there only by statements that cannot send a signal: other
+    ``connect()`` calls and assignments of lambdas, ``partial(...)`` objects, names and
+    literals. A value a local holds lives until the function returns: whatever runs
+    before that may send the signal and reach it (a test connects, triggers, checks).
+    """
+    position = _position(node, function)
+    if position is None:
         return False
-    body = function.body
-    if not isinstance(body, cst.IndentedBlock):
+    statements, index, small_index = position
+    statement = statements[index]
+    if isinstance(statement, cst.SimpleStatementLine) and not all(
+        map(_quiet, statement.body[small_index + 1 :])
+    ):
         return False
-    for statement in body.body:
+    return all(
+        isinstance(later, cst.SimpleStatementLine) and all(map(_quiet, later.body))
+        for later in statements[index + 1 :]
+    )
+
+
+def _position(
+    node: cst.CSTNode, function: cst.CSTNode | None
+) -> tuple[Sequence[cst.BaseStatement], int, int] | None:
+    """Where ``node`` stands in ``function``'s own body: the body's statements, the
+    index of its statement and its index in that statement's small ones."""
+    if not isinstance(function, cst.FunctionDef) or not isinstance(
+        function.body, cst.IndentedBlock
+    ):
+        return None
+    statements = function.body.body
+    for index, statement in enumerate(statements):
         if statement is node:
-            return True
+            return statements, index, 0
         if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
+            for small_index, small in enumerate(statement.body):
                 if small is node or (isinstance(small, cst.Expr) and small.value is node):
-                    return True
+                    return statements, index, small_index
+    return None
+
+
+def _quiet(statement: cst.BaseSmallStatement) -> bool:
+    if isinstance(statement, cst.Pass):
+        return True
+    if isinstance(statement, cst.Return):
+        return statement.value is None
+    if isinstance(statement, cst.Expr):
+        value = statement.value
+        return isinstance(value, cst.SimpleString) or (
+            isinstance(value, cst.Call)
+            and isinstance(value.func, cst.Attribute)
+            and value.func.attr.value == "connect"
+            and all(_inert(arg.value) for arg in value.args)
+        )
+    if isinstance(statement, cst.Assign):
+        return _inert(statement.value)
+    return False
+
+
+def _inert(value: cst.BaseExpression) -> bool:
+    """An expression whose evaluation runs no code of the project's."""
+    if isinstance(value, (cst.Name, cst.SimpleString, cst.Integer, cst.Lambda)):
+        return True
+    if isinstance(value, cst.Attribute):
+        return _inert(value.value)
+    if isinstance(value, cst.Call):
+        name = dotted_name(value.func)
+        return (
+            name is not None
+            and name.rsplit(".", 1)[-1] == "partial"
+            and all(_inert(arg.value) for arg in value.args)
+        )
     return False
 
 

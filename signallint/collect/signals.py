@@ -15,7 +15,7 @@ import libcst as cst
 
 from signallint import catalogue, vocabulary
 from signallint.collect.definitions import Definitions, argument, keyword_argument
-from signallint.collect.locals import LocalNames, is_body_statement
+from signallint.collect.locals import LocalNames, is_body_statement, nothing_runs_after
 from signallint.collect.receivers import Receivers
 from signallint.collect.spans import SpanLocator
 from signallint.facts import (
@@ -294,8 +294,11 @@ class SignalFacts:
                 if local is not None:
                     kind, name = local
                     bound = kind is ReceiverKind.TEMPORARY_BOUND_METHOD
-                    # Bound by its assignment, read by this connection: nothing else.
-                    escapes = self._name_escapes(name, scope, 2)
+                    # Bound by its assignment, read by this connection: nothing else;
+                    # and dead before anything could send the signal.
+                    escapes = self._name_escapes(name, scope, 2) or not nothing_runs_after(
+                        call, scope.node
+                    )
             receivers = self.receivers.receiver_names(receiver_arg.value, scope)
         return Connection(
             style=style,

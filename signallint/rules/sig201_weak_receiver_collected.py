@@ -65,7 +65,8 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     not stored anywhere else. Inside a function it follows a local name too: a lambda,
     a `partial(...)` or a new instance (`handler = Handler()`, connected as
     `handler.on_save`) assigned to a local that nothing but the connection reads dies
-    when the function returns.
+    when the function returns, when nothing that could send the signal runs between
+    the connection and the return.
 
     ## Why is this bad?
     By default a signal keeps only a weak reference to its receivers
@@ -107,10 +108,13 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     in its enclosing function (where it could be stored, returned, passed on or
     captured), and a local only when the function assigns it exactly once, in a
     statement of its own body (not in a branch or a loop, not `global` or
-    `nonlocal`). A local instance counts as new when it is made by calling a class of
-    the module or a CapWords name; a class whose constructor stores the instance
-    somewhere keeps it alive and would be reported wrongly. A `weak=` argument other
-    than a literal `True` silences the rule.
+    `nonlocal`), and only when the statements after the connection, in the function's
+    own body, are other `connect()` calls or assignments of lambdas, `partial(...)`,
+    names and literals (a function that connects, runs code and disconnects uses the
+    receiver while it is alive). A local instance counts as new when it is made by
+    calling a class of the module or a CapWords name; a class whose constructor
+    stores the instance somewhere keeps it alive and would be reported wrongly. A
+    `weak=` argument other than a literal `True` silences the rule.
     """
     for connection in facts.connections:
         if connection.style not in (ConnectionStyle.CONNECT, ConnectionStyle.DECORATOR):
