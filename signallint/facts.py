@@ -118,6 +118,10 @@ class Sender:
     literal: str | None = None
     # Qualified names of the class it names (imports and the module's own classes).
     candidates: frozenset[str] = frozenset()
+    # Equal for two senders that are one object at run time: ``app-config:LABEL`` for
+    # ``apps.get_app_config("LABEL")``, ``local:NAME`` for a local of a function bound
+    # once (a parameter, or one assignment among its body's statements).
+    identity: str | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,9 @@ class Connection:
     # True when the connection happens at import time (module level or class body).
     at_module_level: bool
     sender: Sender | None = None
+    # True for a statement of its function's own body (no branch, loop, ``try`` or
+    # ``with`` around it): it runs, once, whenever the function does.
+    unconditional: bool = False
     # For ``@receiver``: its index in the decorator list (0 is the outermost).
     decorator_index: int = 0
     # For a closure: whether its name is used anywhere else than in this connection

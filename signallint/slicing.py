@@ -25,7 +25,9 @@ kept when
   escapes depends on every mention of its name).
 
 A def kept for its name, or with a seed in its header, is kept whole: it may be a
-receiver, whose parameters and body the rules read. A def kept for statements of its
+receiver, whose parameters and body the rules read. So is a def a kept statement of
+which passes one of the def's locals to ``connect()``: whether that value dies with
+the call depends on every statement of the body. A def kept for statements of its
 body keeps those and its header. In such a body, a compound statement (``try``,
 ``with``, ``for``, ``while``, ``if`` without ``elif``) whose blocks each start on a line
 of their own is cut the same way: kept with its header and clauses when a statement of
@@ -103,6 +105,8 @@ _FREE_WORD = re.compile(r"(?<![\w.])\w+")
 # Words that are never a name a statement binds.
 _KEYWORDS = frozenset(keyword.kwlist)
 _DEF_NAME = re.compile(r"\bdef[\s\\]+(\w+)")
+# ``name =`` starting a line: a local a def's body may hold a connected value in.
+_ASSIGNED_NAME = re.compile(r"^[ \t]*(\w+)[ \t]*=(?!=)", re.MULTILINE)
 # ``connect`` and its arguments, with parentheses nested up to twice (deeper: no group).
 _CONNECT_CALL = re.compile(
     _CONNECT_WORD + r"[\s\\]*\((?:((?:[^()]|\((?:[^()]|\([^()]*\))*\))*)\))?"
@@ -130,6 +134,8 @@ class _Unit:
     function: str | None = None
     whole: bool = False
     inner_defs: frozenset[str] = frozenset()
+    # For the header of a def: the names its body assigns (``name = ...``).
+    inner_locals: frozenset[str] = frozenset()
     # For the header of a class or def whose body is cut: the names its kept statements
     # mention, and whether its body declares ``global`` names (which its statements then
     # bind at module level).
@@ -336,6 +342,7 @@ def _split(
         for inner in _flatten(header.body):
             inner.owner = header  # its scope: a compound statement opens none
         header.inner_defs = frozenset(_DEF_NAME.findall(body_text))
+        header.inner_locals = frozenset(_ASSIGNED_NAME.findall(body_text))
         header.declares_global = "global" in body_text
     if header.body[0].first <= header.last:
         return unit
@@ -518,7 +525,16 @@ def _keep_bound(units: list[_Unit], mentions: _Mentions, lines: list[str]) -> No
             elif not unit.kept and unit.body and any(u.kept for u in unit.body):
                 _keep(unit, lines, mentions, whole=False)
                 changed = True
-            if unit.kept and not unit.whole and unit.inner_defs & unit.local_words:
+            if (
+                unit.kept
+                and not unit.whole
+                and unit.inner_locals & mentions.attributes & unit.local_words
+            ):
+                # A local a connect() passes: whether its value outlives the call, or is
+                # reached before the def returns, depends on the whole body.
+                _keep(unit, lines, mentions, whole=True)
+                changed = True
+            elif unit.kept and not unit.whole and unit.inner_defs & unit.local_words:
                 names = unit.inner_defs & unit.local_words
                 changed |= _keep_mentions(unit, names, lines, mentions)
 

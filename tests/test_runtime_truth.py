@@ -315,6 +315,104 @@ def test_sig201_weak_false_keeps_it(load) -> None:  # type: ignore[no-untyped-de
     assert len(module.calls) == 1
 
 
+WEAK_LOCALS = """
+    from functools import partial
+
+    from django.db.models.signals import post_save
+    from tests.catalogue_app.models import Author
+
+    calls = []
+
+    def record(sender, how, **kwargs):
+        calls.append(how)
+
+    class Handler:
+        def on_save(self, sender, **kwargs):
+            calls.append("handler")
+
+    def connect_partial():
+        on_save = partial(record, how="partial")
+        post_save.connect(on_save, sender=Author)
+
+    def connect_lambda():
+        on_save = lambda sender, **kwargs: calls.append("lambda")
+        post_save.connect(on_save, sender=Author)
+
+    def connect_instance():
+        handler = Handler()
+        post_save.connect(handler.on_save, sender=Author)
+"""
+
+
+@pytest.mark.parametrize("connect", ["connect_partial", "connect_lambda", "connect_instance"])
+def test_sig201_local_dies_with_the_function(load, connect: str) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    found = check_source(textwrap.dedent(WEAK_LOCALS), "case.py")
+    assert [d.code for d in found] == ["SIG201"] * 3
+    module = load(WEAK_LOCALS)
+    getattr(module, connect)()
+    gc.collect()
+    make_author()
+    assert module.calls == []
+
+
+# The twins: the same locals, kept alive by the function's caller or a strong reference.
+KEPT_LOCALS = """
+    from functools import partial
+
+    from django.db.models.signals import post_save
+    from tests.catalogue_app.models import Author
+
+    calls = []
+    kept = []
+
+    def record(sender, how, **kwargs):
+        calls.append(how)
+
+    class Handler:
+        def on_save(self, sender, **kwargs):
+            calls.append("handler")
+
+    def connect_partial():
+        on_save = partial(record, how="partial")
+        post_save.connect(on_save, sender=Author)
+        return on_save
+
+    def connect_lambda():
+        on_save = lambda sender, **kwargs: calls.append("lambda")
+        post_save.connect(on_save, sender=Author, weak=False)
+
+    def connect_instance():
+        handler = Handler()
+        post_save.connect(handler.on_save, sender=Author)
+        kept.append(handler)
+
+    def connect_closure():
+        def on_save(sender, **kwargs):  # on_save
+            calls.append("closure")
+
+        post_save.connect(on_save, sender=Author)  # on_save is kept by nothing
+"""
+
+
+def test_sig201_kept_locals_run(load) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    found = check_source(textwrap.dedent(KEPT_LOCALS), "case.py")
+    # Only the closure, which the comments mention but nothing keeps.
+    assert [(d.code, d.line) for d in found] == [("SIG201", 35)]
+    module = load(KEPT_LOCALS)
+    held = module.connect_partial()
+    module.connect_lambda()
+    module.connect_instance()
+    module.connect_closure()
+    gc.collect()
+    make_author()
+    assert sorted(module.calls) == ["handler", "lambda", "partial"]
+    del held
+
+
 STRING_SENDER_ON_PLAIN_SIGNAL = """
     from django.contrib.auth.signals import user_login_failed
     from django.dispatch import receiver
@@ -610,3 +708,90 @@ def test_sig214_send_with_a_keyword_a_receiver_rejects(load) -> None:  # type: i
     module = load(source)
     with pytest.raises(TypeError, match="amount"):
         module.pay()
+
+
+# -- SIG305 duplicate-dispatch-uid -----------------------------------------------------
+
+DUPLICATE_UID_IN_A_FUNCTION = """
+    from django.apps import apps
+    from django.dispatch import Signal
+
+    pinged = Signal()
+    calls = []
+
+    def first(sender, **kwargs):
+        calls.append("first")
+
+    def second(sender, **kwargs):
+        calls.append("second")
+
+    def connect():
+        config = apps.get_app_config("catalogue_app")
+        pinged.connect(first, sender=config, dispatch_uid="uid")
+        pinged.connect(second, sender=apps.get_app_config("catalogue_app"), dispatch_uid="uid")
+"""
+
+
+def test_sig305_same_sender_through_a_local_ignores_the_second(load) -> None:  # type: ignore[no-untyped-def]
+    found = check_source(textwrap.dedent(DUPLICATE_UID_IN_A_FUNCTION), "case.py")
+    assert [(d.code, d.line) for d in found] == [("SIG305", 17)]
+    module = load(DUPLICATE_UID_IN_A_FUNCTION)
+    module.connect()
+    from django.apps import apps
+
+    module.pinged.send(sender=apps.get_app_config("catalogue_app"))
+    assert module.calls == ["first"]
+
+
+# The twins: other dispatch_uids, or senders that are not one object.
+DISTINCT_KEYS = """
+    from django.apps import apps
+    from django.dispatch import Signal
+
+    pinged = Signal()
+    calls = []
+
+    def first(sender, **kwargs):
+        calls.append("first")
+
+    def second(sender, **kwargs):
+        calls.append("second")
+
+    def connect_own_uids(config):
+        pinged.connect(first, sender=config, dispatch_uid="uid-first")
+        pinged.connect(second, sender=config, dispatch_uid="uid-second")
+
+    def connect_two_objects():
+        token = object()
+        other = object()
+        pinged.connect(first, sender=token, dispatch_uid="uid")
+        pinged.connect(second, sender=other, dispatch_uid="uid")
+        return token, other
+
+    def connect_either(flag, config):
+        if flag:
+            pinged.connect(first, sender=config, dispatch_uid="uid")
+        else:
+            pinged.connect(second, sender=config, dispatch_uid="uid")
+"""
+
+
+def test_sig305_distinct_keys_both_run(load) -> None:  # type: ignore[no-untyped-def]
+    from django.apps import apps
+
+    assert reported(DISTINCT_KEYS) == set()
+    config = apps.get_app_config("catalogue_app")
+    module = load(DISTINCT_KEYS)
+    module.connect_own_uids(config)
+    module.pinged.send(sender=config)
+    assert module.calls == ["first", "second"]
+    module.calls.clear()
+    token, other = module.connect_two_objects()
+    module.pinged.send(sender=token)
+    module.pinged.send(sender=other)
+    assert module.calls == ["first", "second"]
+    module.calls.clear()
+    sender = object()
+    module.connect_either(False, sender)
+    module.pinged.send(sender=sender)
+    assert module.calls == ["second"]

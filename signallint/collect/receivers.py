@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 import libcst as cst
 
 from signallint.collect.definitions import Definitions, FunctionSite
+from signallint.collect.locals import LocalNames
 from signallint.collect.spans import SpanLocator
 from signallint.facts import FunctionFact, Param, ParamKind, ReceiverKind, SaveCall, Span
 from signallint.names import BindingKind, Scope, ScopeKind, dotted_name
@@ -18,8 +19,9 @@ PARTIAL_CALLABLES = frozenset({"functools.partial", "functools.partialmethod"})
 class Receivers:
     """Reads receiver expressions once the walk is over."""
 
-    def __init__(self, definitions: Definitions, spans: SpanLocator):
+    def __init__(self, definitions: Definitions, spans: SpanLocator, local_names: LocalNames):
         self.definitions = definitions
+        self.local_names = local_names
         self.scopes = definitions.scopes
         self.spans = spans
         self.module = spans.module
@@ -52,6 +54,38 @@ class Receivers:
         if isinstance(expression, cst.Attribute):
             return self._attribute_receiver(expression, scope)
         return ReceiverKind.UNKNOWN, None, False
+
+    def local_receiver(
+        self, expression: cst.BaseExpression, scope: Scope
+    ) -> tuple[ReceiverKind, str] | None:
+        """For a receiver held by a local name the function binds once, to a new object
+        (``cb = partial(...)``, ``cb = lambda ...``; ``handler = Handler()`` for
+        ``handler.on_save``): its kind and that name."""
+        if isinstance(expression, cst.Name):
+            value = self.local_names.value(expression.value, scope)
+            if isinstance(value, cst.Lambda):
+                return ReceiverKind.LAMBDA, expression.value
+            if isinstance(value, cst.Call) and (
+                self.scopes.resolve_expression(value.func, scope) & PARTIAL_CALLABLES
+            ):
+                return ReceiverKind.PARTIAL, expression.value
+            return None
+        if isinstance(expression, cst.Attribute) and isinstance(expression.value, cst.Name):
+            owner = expression.value.value
+            value = self.local_names.value(owner, scope)
+            if isinstance(value, cst.Call) and self._is_class(value.func, scope):
+                return ReceiverKind.TEMPORARY_BOUND_METHOD, owner
+        return None
+
+    def _is_class(self, expression: cst.BaseExpression, scope: Scope) -> bool:
+        """Whether ``expression`` names a class: one of the module's, or a CapWords name."""
+        if isinstance(expression, cst.Name) and self.scopes.single_binding(
+            expression.value, scope, (BindingKind.CLASS,)
+        ):
+            return True
+        name = dotted_name(expression)
+        last = name.rsplit(".", 1)[-1] if name else ""
+        return last[:1].isupper() and not last.isupper()
 
     def _attribute_receiver(
         self, expression: cst.Attribute, scope: Scope

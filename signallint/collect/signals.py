@@ -9,13 +9,13 @@ positions computed afterwards, and only for those.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import libcst as cst
 
 from signallint import catalogue, vocabulary
 from signallint.collect.definitions import Definitions, argument, keyword_argument
+from signallint.collect.locals import LocalNames, is_body_statement, nothing_runs_after
 from signallint.collect.receivers import Receivers
 from signallint.collect.spans import SpanLocator
 from signallint.facts import (
@@ -42,6 +42,7 @@ SIGNAL_CLASSES = {
     f"{vocabulary.DISPATCH_PACKAGE}.dispatcher.{vocabulary.SIGNAL_CLASS}": False,
     f"django.db.models.signals.{vocabulary.MODEL_SIGNAL_CLASS}": True,
 }
+GET_APP_CONFIG = "django.apps.apps.get_app_config"
 RECEIVER_DECORATORS = frozenset(
     f"{module}.{vocabulary.RECEIVER}" for module in catalogue.RECEIVER_MODULES
 )
@@ -55,7 +56,8 @@ class SignalFacts:
         self.scopes = definitions.scopes
         self.spans = spans
         self.module = spans.module
-        self.receivers = Receivers(definitions, spans)
+        self.local_names = LocalNames()
+        self.receivers = Receivers(definitions, spans, self.local_names)
         self._calls: list[tuple[cst.Call, Scope]] = []
         self._decorated: list[tuple[cst.FunctionDef, Scope]] = []
         self._import_froms: list[tuple[cst.ImportFrom, str]] = []
@@ -88,6 +90,7 @@ class SignalFacts:
             self.spans.remember(node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        self.local_names.visit_Assign(node)
         if isinstance(node.value, cst.Call) and len(node.targets) == 1:
             target = node.targets[0].target
             if isinstance(target, cst.Name):
@@ -260,6 +263,7 @@ class SignalFacts:
             span=self.spans.span(decorator, function),
             at_module_level=not scope.in_function,
             sender=sender,
+            unconditional=is_body_statement(function, scope.node),
             decorator_index=index,
             receiver_escapes=site.nested and self._name_escapes(function.name.value, scope, 1),
             owner=self.definitions.scope_owner(scope),
@@ -285,6 +289,16 @@ class SignalFacts:
                 and isinstance(receiver_arg.value, cst.Name)
             ):
                 escapes = self._name_escapes(receiver_arg.value.value, scope, 2)
+            elif kind is ReceiverKind.UNKNOWN:
+                local = self.receivers.local_receiver(receiver_arg.value, scope)
+                if local is not None:
+                    kind, name = local
+                    bound = kind is ReceiverKind.TEMPORARY_BOUND_METHOD
+                    # Bound by its assignment, read by this connection: nothing else;
+                    # and dead before anything could send the signal.
+                    escapes = self._name_escapes(name, scope, 2) or not nothing_runs_after(
+                        call, scope.node
+                    )
             receivers = self.receivers.receiver_names(receiver_arg.value, scope)
         return Connection(
             style=style,
@@ -297,23 +311,18 @@ class SignalFacts:
             span=self.spans.span(call),
             at_module_level=not scope.in_function,
             sender=self._sender(argument(call.args, 1, "sender"), scope, call),
+            unconditional=is_body_statement(call, scope.node),
             receiver_escapes=escapes,
             owner=self.definitions.scope_owner(scope),
             receivers=receivers,
         )
 
     def _name_escapes(self, name: str, scope: Scope, expected_uses: int) -> bool:
-        """Whether ``name`` appears in its function more often than its def and connection.
-
-        A closure that is stored, returned or passed anywhere else may outlive the call.
-        """
-        current: Scope | None = scope
-        while current is not None and current.kind is not ScopeKind.FUNCTION:
-            current = current.parent
-        if current is None or current.node is None:
-            return True
-        code = self.module.code_for_node(current.node)
-        return len(re.findall(rf"\b{re.escape(name)}\b", code)) > expected_uses
+        """Whether ``name`` is spelled in its function more often than by its binding and
+        its connection: a value stored, returned or passed anywhere else may outlive
+        the call."""
+        spellings = self.local_names.spellings(name, scope)
+        return spellings is None or spellings > expected_uses
 
     def _sender(self, arg: cst.Arg | None, scope: Scope, within: cst.CSTNode) -> Sender | None:
         if arg is None:
@@ -328,7 +337,34 @@ class SignalFacts:
             self.spans.span(value, within),
             literal,
             self.definitions.class_names(value, scope),
+            self._sender_identity(value, scope),
         )
+
+    def _sender_identity(self, value: cst.BaseExpression, scope: Scope) -> str | None:
+        """What makes two senders one object at run time (see ``Sender.identity``)."""
+        if isinstance(value, cst.Name):
+            local = self.local_names.value(value.value, scope)
+            if local is not None:
+                return self._app_config(local, scope) or f"local:{value.value}"
+            if self.local_names.is_parameter(value.value, scope):
+                return f"local:{value.value}"
+            return None
+        return self._app_config(value, scope)
+
+    def _app_config(self, value: cst.BaseExpression, scope: Scope) -> str | None:
+        """``app-config:LABEL`` for ``apps.get_app_config("LABEL")``: the registry
+        holds one AppConfig instance per label."""
+        if not isinstance(value, cst.Call) or len(value.args) != 1:
+            return None
+        label = value.args[0]
+        if label.keyword is not None or label.star or not isinstance(label.value, cst.SimpleString):
+            return None
+        evaluated = label.value.evaluated_value
+        if not isinstance(evaluated, str):
+            return None
+        if GET_APP_CONFIG not in self.scopes.resolve_expression(value.func, scope):
+            return None
+        return f"app-config:{evaluated}"
 
     def _signal_uses(
         self,

@@ -25,7 +25,11 @@ def weakly_held_receiver(connection: Connection) -> str | None:
     if weak is not None and weak.text != "True":
         return None  # weak=False keeps it alive (and anything else we cannot judge)
     if connection.receiver_kind in _WHAT:
-        return _WHAT[connection.receiver_kind]
+        if connection.receiver_escapes:
+            return None  # held by a local that is used elsewhere too: it may live on
+        local = _local_name(connection)
+        what = _WHAT[connection.receiver_kind]
+        return what if local is None else f"{what} (local `{local}`, used nowhere else)"
     function = connection.function
     if (
         connection.receiver_kind is ReceiverKind.FUNCTION
@@ -35,6 +39,15 @@ def weakly_held_receiver(connection: Connection) -> str | None:
     ):
         return f"the nested function `{function.name}`"
     return None
+
+
+def _local_name(connection: Connection) -> str | None:
+    """The local name that holds the receiver (``cb``, or ``handler`` of
+    ``handler.on_save``), when the connection passes one."""
+    text = connection.receiver_text
+    if connection.receiver_kind is ReceiverKind.TEMPORARY_BOUND_METHOD:
+        text = text.rpartition(".")[0]
+    return text if text.isidentifier() else None
 
 
 @rule(
@@ -49,7 +62,11 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     Finds receivers that nothing but the signal refers to, connected with the default
     `weak=True`: a `lambda`, a `functools.partial(...)`, a bound method of a temporary
     object (`Handler().on_save`), or a function defined inside another function that is
-    not stored anywhere else.
+    not stored anywhere else. Inside a function it follows a local name too: a lambda,
+    a `partial(...)` or a new instance (`handler = Handler()`, connected as
+    `handler.on_save`) assigned to a local that nothing but the connection reads dies
+    when the function returns, when nothing that could send the signal runs between
+    the connection and the return.
 
     ## Why is this bad?
     By default a signal keeps only a weak reference to its receivers
@@ -87,9 +104,17 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     offered when the call passes `**options`.
 
     ## Known problems
-    A nested function is reported only when its name appears nowhere else in its
-    enclosing function (where it could be stored, returned or passed on). A `weak=`
-    argument other than a literal `True` silences the rule.
+    A nested function or a local is reported only when its name appears nowhere else
+    in its enclosing function (where it could be stored, returned, passed on or
+    captured), and a local only when the function assigns it exactly once, in a
+    statement of its own body (not in a branch or a loop, not `global` or
+    `nonlocal`), and only when the statements after the connection, in the function's
+    own body, are other `connect()` calls or assignments of lambdas, `partial(...)`,
+    names and literals (a function that connects, runs code and disconnects uses the
+    receiver while it is alive). A local instance counts as new when it is made by
+    calling a class of the module or a CapWords name; a class whose constructor
+    stores the instance somewhere keeps it alive and would be reported wrongly. A
+    `weak=` argument other than a literal `True` silences the rule.
     """
     for connection in facts.connections:
         if connection.style not in (ConnectionStyle.CONNECT, ConnectionStyle.DECORATOR):

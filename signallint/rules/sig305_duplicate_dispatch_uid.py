@@ -25,7 +25,11 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds two different receivers connected to the same signal, for the same sender,
-    with the same `dispatch_uid`, anywhere in the project.
+    with the same `dispatch_uid`: at module level anywhere in the project, or as
+    statements of one function (an `AppConfig.ready()`, say), where the sender may
+    also be a local bound once (`sender = apps.get_app_config("shop")`), a parameter
+    (`self`), or `apps.get_app_config("shop")` spelled twice (the registry holds one
+    instance per label).
 
     ## Why is this bad?
     `Signal.connect()` identifies a connection by `(dispatch_uid, id(sender))` when a
@@ -68,13 +72,17 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     ```
 
     ## Known problems
-    Only connections made at module level are compared, and only when each side is
-    certain: the `dispatch_uid` is a literal, the signal resolves to one name, the
-    sender resolves to one class (or is the same lazy `"app_label.Model"` string of a
-    model signal, or absent on both), and each receiver is a function whose qualified
-    name is known (or a lambda or `partial`, always a new object). Names re-exported by a
-    package (`from shop.handlers import on_paid` for `shop.handlers.payments.on_paid`) are
-    compared as the names they refer to. When modules connect
+    Only connections made at module level are compared with each other, and those made
+    by the statements of one function's own body (not in a branch, loop, `try` or
+    `with`) with each other; a connection in `ready()` is not compared with one at
+    module level. Each side must be certain: the `dispatch_uid` is a literal, the
+    signal resolves to one name, the sender resolves to one class (or is the same lazy
+    `"app_label.Model"` string of a model signal, or absent on both, or in a function
+    one of the objects above), and each receiver is a function whose qualified name is
+    known (or a lambda or `partial`, always a new object). Names re-exported by a
+    package (`from shop.handlers import on_paid` for `shop.handlers.payments.on_paid`)
+    are compared as the names they refer to. Two `object()` calls are different
+    senders, even though a temporary one's `id()` may be reused. When modules connect
     with the same key, which one Django keeps depends on import order; the later one in
     path order is reported.
     """
@@ -94,7 +102,8 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
         )
 
 
-# (signal, sender, dispatch_uid): what Signal.connect() compares, by qualified name or value.
+# (signal, sender, dispatch_uid): what Signal.connect() compares, by qualified name or value;
+# the sender of a connection made in a function is qualified by that function.
 DispatchKey = tuple[str, Hashable, Hashable]
 Conflict = tuple[ModuleFacts, Connection, ModuleFacts, Connection, DispatchKey]
 
@@ -108,7 +117,10 @@ def dispatch_conflicts(project: ProjectFacts, context: RuleContext) -> Iterator[
             receivers = _receiver_identity(facts, connection, context)
             if receivers is None:
                 continue
-            for key in _dispatch_keys(connection, context):
+            # Module level runs once per process; a function's own statements run
+            # together each time it is called, so only they are compared with each other.
+            where = None if connection.at_module_level else (facts.path, connection.owner)
+            for key in _dispatch_keys(connection, context, where):
                 seen = first.setdefault(key, (facts, connection, receivers))
                 if seen[1] is not connection and not seen[2] & receivers:
                     yield facts, connection, seen[0], seen[1], key
@@ -118,18 +130,20 @@ def _receiver_identity(
     facts: ModuleFacts, connection: Connection, context: RuleContext
 ) -> frozenset[str] | None:
     """What the receiver is, as qualified names; None when unknown."""
-    if not connection.at_module_level or connection.style not in (
+    if not (connection.at_module_level or connection.unconditional) or connection.style not in (
         ConnectionStyle.CONNECT,
         ConnectionStyle.DECORATOR,
     ):
         return None
     if connection.receiver_kind in (ReceiverKind.LAMBDA, ReceiverKind.PARTIAL):
-        # A new object each time the expression runs, and module level runs once.
+        # A new object each time the expression runs: another one than any other line's.
         return frozenset({f"<{facts.path}:{connection.span.line}:{connection.span.col}>"})
     return frozenset(map(context.canonical, connection.receivers)) or None
 
 
-def _dispatch_keys(connection: Connection, context: RuleContext) -> Iterator[DispatchKey]:
+def _dispatch_keys(
+    connection: Connection, context: RuleContext, where: Hashable
+) -> Iterator[DispatchKey]:
     if connection.style is ConnectionStyle.CONNECT:
         argument = connection.argument("dispatch_uid", 3)
     else:
@@ -146,7 +160,7 @@ def _dispatch_keys(connection: Connection, context: RuleContext) -> Iterator[Dis
         spec = context.signals.get(signal)
         sender = _sender_key(connection, context, spec.model_signal if spec else False)
         if sender is not None:
-            yield context.canonical(signal), sender, uid
+            yield context.canonical(signal), (where, sender), uid
 
 
 def _sender_key(
@@ -162,4 +176,6 @@ def _sender_key(
         return ("model", app_label, model.lower()) if model_signal and dot else None
     if len(sender.candidates) == 1:
         return ("name", context.canonical(next(iter(sender.candidates))))
+    if sender.identity is not None:
+        return ("object", sender.identity)
     return None
