@@ -88,6 +88,12 @@ CASES = [
     ("alias-under-if", SHOP + "\nif True:\n    Old = ShopConfig\n", "AppConfig", None),
     ("alias-maybe", SHOP + "\nOld = ShopConfig if True else None\n", "AppConfig", None),
     (
+        "default-false-alone",
+        SHOP.replace('"shop"\n', '"shop"\n    default = False\n'),
+        "AppConfig",
+        True,
+    ),
+    (
         "default-false-alone-without-ready",
         SHOP.replace('"shop"\n', '"shop"\n    default = False\n').replace(
             "    def ready(self):\n        pass\n", ""

@@ -20,6 +20,11 @@ NO_DEFAULT_INHERITED = Message(
     'for "{app}" in INSTALLED_APPS Django uses a plain AppConfig, {effect}; '
     "set `default = True` on the one to use"
 )
+EXCLUDED = Message(
+    '`{config}` in `{module}` {sets} `default = False`: for "{app}" in INSTALLED_APPS '
+    "Django uses a plain AppConfig, so its `ready()` never runs; remove `default = False`, "
+    'or name "{entry}" in INSTALLED_APPS'
+)
 ALIAS = Message(
     "`{alias}` is a second name for `{config}` in `{module}`, and Django counts names: "
     'with two and neither set to `default = True`, for "{app}" in INSTALLED_APPS Django '
@@ -44,13 +49,15 @@ SEVERAL_DEFAULTS = Message(
     SEVERAL_DEFAULTS,
     ALIAS,
     ALIAS_DEFAULTS,
+    EXCLUDED,
 )
 def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds an app's `apps.py` with several `AppConfig` subclasses where Django cannot
     pick one, for an app that `INSTALLED_APPS` names by its package (`"shop"`): none
-    marked `default = True`, or more than one.
+    marked `default = True`, or more than one; and one whose only config, with a
+    `ready()`, sets `default = False`, so that Django does not use it either.
 
     ## Why is this bad?
     For an `INSTALLED_APPS` entry that names a package, Django looks for the
@@ -125,11 +132,26 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     """
     picture = picture_of(project)
     for config in picture.app_configs.values():
-        if not config.listed or config.class_listed or len(config.names) < 2:
+        if not config.listed or config.class_listed or not config.names:
             continue
         module = picture.modules[config.module]
         local = [c for c in config.candidates if c in module.wiring.classes]
         span = local[0].span if local else FILE_START
+        if len(config.names) == 1:
+            name, only = config.names[0]
+            if config.choice is Choice.PLAIN and only in local and "ready" in only.methods:
+                yield Finding(
+                    span,
+                    EXCLUDED.format(
+                        config=only.name,
+                        module=display(picture, module.facts.path),
+                        sets="sets" if only.default is False else "inherits",
+                        app=config.package,
+                        entry=f"{config.package}.apps.{name}",
+                    ),
+                    path=module.facts.path,
+                )
+            continue
         names = _listing([c.name for c in config.candidates])
         where = display(picture, module.facts.path)
         alias = second_name(config)
