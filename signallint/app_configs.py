@@ -37,6 +37,8 @@ class AppConfigs:
 
     module: int
     package: str  # the app package, as INSTALLED_APPS would name it
+    # The AppConfig subclasses it holds (each once); for SEVERAL_DEFAULTS, those that
+    # set ``default = True``.
     candidates: tuple[ClassFact, ...]
     choice: Choice
     chosen: ClassFact | None = None
@@ -44,6 +46,10 @@ class AppConfigs:
     listed: bool = False
     # INSTALLED_APPS names one of the candidates by its dotted path.
     class_listed: bool = False
+    # The module's names for its candidates, as Django counts them: a class it holds
+    # under two names (``Alias = ShopConfig``) is there twice. For SEVERAL_DEFAULTS,
+    # those that set ``default = True``.
+    names: tuple[tuple[str, ClassFact], ...] = ()
 
 
 class ConfigChooser:
@@ -124,32 +130,14 @@ class ConfigChooser:
 
     def _choose(self, index: int, package: str) -> AppConfigs:
         """Django's ``AppConfig.create()`` for an app package: which subclass it uses."""
-        module = self._picture.modules[index]
         unknown = AppConfigs(index, package, (), Choice.UNKNOWN)
-        candidates: dict[str, ClassFact] = {}
-        for fact in module.wiring.classes:
-            status = self._config_status(fact.qualified_name, index)
-            if status is None or (status and fact.conditional):
-                return unknown
-            if status:
-                candidates[fact.qualified_name] = fact
-        for imported in module.wiring.imports:
-            if imported.owner is not None or not imported.is_from:
-                continue
-            for name in imported.names:
-                if name == "*":
-                    return unknown
-                qualified = f"{imported.module}.{name}"
-                if qualified in APP_CONFIG:
-                    continue
-                status = self._config_status(qualified, index)
-                if status is None:
-                    return unknown
-                imported_class = self._class(qualified, index)
-                if status and isinstance(imported_class, ClassFact):
-                    candidates[qualified] = imported_class
-                elif status:
-                    return unknown  # a Django config imported here: rare, not judged
+        named = self._named_configs(index)
+        if named is None:
+            return unknown
+        classes = tuple(dict.fromkeys(fact for _, fact in named))
+        defaults = {fact: self.default_of(fact.qualified_name, index) for fact in classes}
+        if "unknown" in defaults.values():
+            return replace(unknown, candidates=classes)
         names = self._package_names(index)
         # An entry that names several app packages (sites side by side in a repository,
         # each with its own "shop") cannot be told apart: not judged.
@@ -157,35 +145,54 @@ class ConfigChooser:
             entry in names and len(self._picture.modules_named(entry)) == 1
             for entry in self._picture.installed_apps
         )
-        class_listed = any(
-            entry == qualified or entry in {f"{name}.apps.{fact.name}" for name in names}
-            for entry in self._picture.installed_apps
-            for qualified, fact in candidates.items()
-        )
-        defaults = {q: self.default_of(q, index) for q in candidates}
-        if "unknown" in defaults.values():
-            return replace(unknown, candidates=tuple(candidates.values()))
-        first = [q for q in candidates if defaults[q] is not False]
-        chosen: list[str]
+        class_paths = {fact.qualified_name for fact in classes} | {
+            f"{package_name}.apps.{name}" for package_name in names for name, _ in named
+        }
+        class_listed = any(entry in class_paths for entry in self._picture.installed_apps)
+        # Django counts names, not classes: a class under two names is two candidates.
+        first = [(name, fact) for name, fact in named if defaults[fact] is not False]
         if len(first) == 1:
             chosen = first
         else:
-            chosen = [q for q in first if defaults[q] is True]
+            chosen = [(name, fact) for name, fact in first if defaults[fact] is True]
             if len(chosen) > 1:
                 return AppConfigs(
                     index,
                     package,
-                    tuple(candidates[q] for q in chosen),
+                    tuple(dict.fromkeys(fact for _, fact in chosen)),
                     Choice.SEVERAL_DEFAULTS,
                     listed=listed,
                     class_listed=class_listed,
+                    names=tuple(chosen),
                 )
-        facts = tuple(candidates.values())
         if len(chosen) == 1:
             return AppConfigs(
-                index, package, facts, Choice.ONE, candidates[chosen[0]], listed, class_listed
+                index, package, classes, Choice.ONE, chosen[0][1], listed, class_listed, named
             )
-        return AppConfigs(index, package, facts, Choice.PLAIN, None, listed, class_listed)
+        return AppConfigs(index, package, classes, Choice.PLAIN, None, listed, class_listed, named)
+
+    def _named_configs(self, index: int) -> tuple[tuple[str, ClassFact], ...] | None:
+        """The members of an ``apps`` module that are AppConfig subclasses, by name, as
+        ``inspect.getmembers()`` lists them; None when some member may be one and it
+        cannot be told which class it is."""
+        members = self._picture.modules[index].wiring.members
+        if members is None:
+            return None  # a star import
+        named = []
+        for member in members:
+            if member.target in APP_CONFIG:
+                continue  # ``candidate is not cls``
+            if member.target is None:
+                return None
+            status = self._config_status(member.target, index)
+            if status is None or (status and member.conditional):
+                return None
+            if status:
+                fact = self._class(member.target, index)
+                if not isinstance(fact, ClassFact):
+                    return None  # one of Django's own configs: rare, not judged
+                named.append((member.name, fact))
+        return tuple(named)
 
     def _package_names(self, apps_module: int) -> set[str]:
         """Every name the package holding an ``apps`` module may have."""
@@ -193,3 +200,14 @@ class ConfigChooser:
             os.path.dirname(self._picture.modules[apps_module].path), "__init__.py"
         )
         return self._picture.modules[init].names if init is not None else set()
+
+
+def second_name(config: AppConfigs) -> tuple[str, ClassFact] | None:
+    """A candidate the ``apps`` module holds under two names (``Alias = ShopConfig``):
+    the other name, and the class."""
+    first: dict[ClassFact, str] = {}
+    for name, fact in config.names:
+        if fact in first:
+            return (first[fact] if name == fact.name else name), fact
+        first[fact] = name
+    return None

@@ -335,9 +335,23 @@ class ClassFact:
     app_name: str | None
     label: str | None
     methods: tuple[str, ...]
-    # Defined under ``if``/``try``/``with``/``for``: it may not exist at runtime.
-    conditional: bool
     span: Span
+
+
+@dataclass(frozen=True)
+class Member:
+    """A name an ``apps`` module holds once it is imported that may be a class: what
+    ``inspect.getmembers()`` lists for ``AppConfig.create()``. A class the module
+    defines, a name it imports, or another name for one of those (``Alias = ShopConfig``:
+    two members for one class); a name deleted with ``del`` is none."""
+
+    name: str
+    # The qualified name of what it is bound to ("shop.apps.ShopConfig",
+    # "common.apps.BaseConfig"); None when unknown (``A if x else B``).
+    target: str | None
+    # Bound, rebound or deleted under ``if``/``try``/``with``/``for``: it may be absent
+    # or something else at runtime.
+    conditional: bool
 
 
 @dataclass(frozen=True)
@@ -371,6 +385,9 @@ class Wiring:
     strings: tuple[str, ...] = ()
     dynamic_imports: tuple[DynamicImport, ...] = ()
     classes: tuple[ClassFact, ...] = ()
+    # An ``apps`` module's members that may be classes; None in other modules, and
+    # when a star import makes them unknown.
+    members: tuple[Member, ...] | None = None
     installed_apps: InstalledApps | None = None
     # The text assigns INSTALLED_APPS somewhere (even in a class body): a settings module.
     assigns_installed_apps: bool = False

@@ -4,7 +4,8 @@ For every project under tests/fixtures/projects with a ``boot.txt``, a subproces
 the project's settings, runs ``django.setup()``, creates its models' tables, saves one
 instance of each model and sends ``probe.pinged``; every receiver records its name in
 ``probe.CALLS``. ``boot.txt`` says, by hand, which receivers must have run and which
-must not (``one-of`` lists receivers of which exactly one runs). And every receiver
+must not (``one-of`` lists receivers of which exactly one runs), or that start-up fails
+(``raises`` and the end of the error's last line). And every receiver
 that ``expected.txt`` reports as never connected (SIG301) or connected only under tests
 (SIG302) must indeed not have run.
 """
@@ -52,10 +53,14 @@ print(json.dumps({"calls": sorted(set(probe.CALLS)), "modules": sorted(sys.modul
 REPORTED = re.compile(r"^(?P<path>[\w/]+)\.py:\d+:\d+: SIG30[12] receiver `(?P<name>\w+)`")
 
 
-def boot(project: Path) -> dict[str, list[str]]:
-    result = subprocess.run(
+def run_boot(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, "-c", BOOT], cwd=project, capture_output=True, text=True, check=False
     )
+
+
+def boot(project: Path) -> dict[str, list[str]]:
+    result = run_boot(project)
     assert result.returncode == 0, result.stderr
     data: dict[str, list[str]] = json.loads(result.stdout.splitlines()[-1])
     return data
@@ -63,6 +68,12 @@ def boot(project: Path) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("project", BOOTED, ids=[p.name for p in BOOTED])
 def test_receivers_run_exactly_as_the_analysis_says(project: Path) -> None:
+    expected = (project / "boot.txt").read_text()
+    if expected.startswith("raises "):
+        result = run_boot(project)
+        assert result.returncode != 0
+        assert result.stderr.strip().splitlines()[-1].endswith(expected[7:].strip())
+        return
     calls = set(boot(project)["calls"])
     for line in (project / "boot.txt").read_text().splitlines():
         kind, *names = line.split()

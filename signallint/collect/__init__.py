@@ -96,6 +96,9 @@ class FactCollector(ScopeBuilder):
         super().visit_AugAssign(node)
         self.wiring.visit_AugAssign(node)
 
+    def visit_Del(self, node: cst.Del) -> None:
+        self.wiring.visit_Del(node)
+
     def visit_Import(self, node: cst.Import) -> None:
         super().visit_Import(node)
         self.wiring.visit_Import(node)

@@ -92,6 +92,12 @@ class SpanLocator:
     def leave(self) -> None:
         self._statements.pop()
 
+    @property
+    def in_module_body(self) -> bool:
+        """Whether the statement the walk is in is one of the module's own (not one in
+        the block of an ``if``, ``try``, ``with`` or ``for``)."""
+        return bool(self._statements) and self._statements[-1] is self.top_level
+
     def remember(self, node: cst.CSTNode) -> None:
         """``node`` may need a position: it will be computed in the innermost statement."""
         self._remember(node, self._statements[-1] if self._statements else self.top_level)

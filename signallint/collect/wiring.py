@@ -12,6 +12,7 @@ import re
 import libcst as cst
 
 from signallint.collect.definitions import Definitions, argument, keyword_argument
+from signallint.collect.members import Members
 from signallint.collect.spans import SpanLocator
 from signallint.facts import (
     ClassFact,
@@ -44,7 +45,10 @@ class WiringFacts:
         self._source = source
         self._imports: list[ImportFact] = []
         self._dynamic: list[tuple[cst.Call, Scope, str | None]] = []
-        self._classes: list[tuple[cst.ClassDef, bool]] = []
+        self._classes: list[cst.ClassDef] = []
+        stem = path.replace("\\", "/").rsplit("/", 1)[-1]
+        self._in_apps_module = is_apps_module(stem, self.module_name)
+        self._members = Members(definitions, spans) if self._in_apps_module else None
         # Module-level names and every value assigned to them (``=``, ``:``, ``+=``).
         self._assigned: dict[str, list[cst.BaseExpression]] = {}
         # Module-level names also bound in ways we cannot follow (unpacking, ``-=``).
@@ -60,8 +64,12 @@ class WiringFacts:
             name = dotted_name(alias.name)
             if name is not None:
                 self._imports.append(ImportFact(name, owner=owner))
+        if self._members is not None:
+            self._members.visit_Import(node)
 
     def visit_ImportFrom(self, node: cst.ImportFrom, base: str | None) -> None:
+        if self._members is not None:
+            self._members.visit_ImportFrom(node, base)
         if base is None:
             return  # a relative import that cannot be placed
         names: tuple[str, ...] = ("*",)
@@ -77,9 +85,13 @@ class WiringFacts:
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if self.scopes.scope.kind is ScopeKind.MODULE:
-            self._classes.append((node, self.spans.top_level is not node))
+            self._classes.append(node)
+        if self._members is not None:
+            self._members.visit_ClassDef(node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        if self._members is not None:
+            self._members.visit_Assign(node)
         if self.scopes.scope.kind is not ScopeKind.MODULE:
             return
         for target in node.targets:
@@ -90,12 +102,18 @@ class WiringFacts:
                     self._opaque.add(name)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if self._members is not None:
+            self._members.visit_AnnAssign(node)
         if (
             node.value is not None
             and self.scopes.scope.kind is ScopeKind.MODULE
             and isinstance(node.target, cst.Name)
         ):
             self._remember(node.target.value, node.value)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        if self._members is not None:
+            self._members.visit_Del(node)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         if self.scopes.scope.kind is ScopeKind.MODULE and isinstance(node.target, cst.Name):
@@ -134,6 +152,7 @@ class WiringFacts:
             imports=tuple(self._imports),
             dynamic_imports=tuple(self._dynamic_imports()),
             classes=tuple(self._class_facts()),
+            members=self._members.facts() if self._members is not None else None,
             installed_apps=self._installed_apps(),
             default_app_config=self._default_app_config(),
         )
@@ -244,12 +263,10 @@ class WiringFacts:
         return f"{base}.{rest}" if rest else base
 
     def _class_facts(self) -> list[ClassFact]:
-        stem = self.path.replace("\\", "/").rsplit("/", 1)[-1]
-        in_apps_module = is_apps_module(stem, self.module_name)
         found = []
-        for node, conditional in self._classes:
+        for node in self._classes:
             bases = [arg.value for arg in node.bases if arg.keyword is None]
-            if not in_apps_module and not any(
+            if not self._in_apps_module and not any(
                 (dotted_name(base) or "").endswith("Config") for base in bases
             ):
                 continue
@@ -295,7 +312,6 @@ class WiringFacts:
                     app_name=strings.get("name"),
                     label=strings.get("label"),
                     methods=tuple(methods),
-                    conditional=conditional,
                     span=self.spans.span(node.name, node),
                 )
             )

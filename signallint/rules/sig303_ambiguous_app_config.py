@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from signallint.app_configs import Choice
+from signallint.app_configs import Choice, second_name
 from signallint.context import RuleContext
 from signallint.facts import FILE_START, ProjectFacts
 from signallint.project import picture_of
@@ -20,6 +20,21 @@ NO_DEFAULT_INHERITED = Message(
     'for "{app}" in INSTALLED_APPS Django uses a plain AppConfig, {effect}; '
     "set `default = True` on the one to use"
 )
+EXCLUDED = Message(
+    '`{config}` in `{module}` {sets} `default = False`: for "{app}" in INSTALLED_APPS '
+    "Django uses a plain AppConfig, so its `ready()` never runs; remove `default = False`, "
+    'or name "{entry}" in INSTALLED_APPS'
+)
+ALIAS = Message(
+    "`{alias}` is a second name for `{config}` in `{module}`, and Django counts names: "
+    'with two and neither set to `default = True`, for "{app}" in INSTALLED_APPS Django '
+    "uses a plain AppConfig, {effect}; delete `{alias}`"
+)
+ALIAS_DEFAULTS = Message(
+    "`{alias}` is a second name for `{config}` in `{module}`, which sets `default = True`, "
+    'and Django counts names: for "{app}" in INSTALLED_APPS it raises RuntimeError at '
+    "start-up (more than one default AppConfig); delete `{alias}`"
+)
 SEVERAL_DEFAULTS = Message(
     '{classes} in `{module}` all set `default = True`: for "{app}" in INSTALLED_APPS '
     "Django raises RuntimeError at start-up; keep `default = True` on one of them"
@@ -32,13 +47,17 @@ SEVERAL_DEFAULTS = Message(
     NO_DEFAULT,
     NO_DEFAULT_INHERITED,
     SEVERAL_DEFAULTS,
+    ALIAS,
+    ALIAS_DEFAULTS,
+    EXCLUDED,
 )
 def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds an app's `apps.py` with several `AppConfig` subclasses where Django cannot
     pick one, for an app that `INSTALLED_APPS` names by its package (`"shop"`): none
-    marked `default = True`, or more than one.
+    marked `default = True`, or more than one; and one whose only config, with a
+    `ready()`, sets `default = False`, so that Django does not use it either.
 
     ## Why is this bad?
     For an `INSTALLED_APPS` entry that names a package, Django looks for the
@@ -51,6 +70,13 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     (`class BaseConfig(AppConfig)`) counts as a subclass too, unless it sets
     `default = False`; and since Django reads `default` with `getattr()`, its subclasses
     inherit that `False` unless they set `default = True`.
+
+    Django looks at what the module holds once imported (`inspect.getmembers()`), by
+    name: a config imported into `apps.py` (`from common.apps import BaseConfig`) is a
+    candidate too, unless the module deletes it (`del BaseConfig`); and a second name
+    for a class (`Alias = ShopConfig`) is a second candidate, so with no default Django
+    uses a plain `AppConfig`, and with `default = True` both names have it and Django
+    raises `RuntimeError`.
 
     ## Example
     ```python
@@ -96,23 +122,57 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     silent when an entry names one of the classes (`"shop.apps.ShopConfig"`), which
     Django then uses. It is also silent when a class's base or `default` cannot be
     read (a base from another package whose name ends in `Config`, `default` computed),
-    when `apps.py` has a star import, or defines a config class under `if`/`try`.
+    when `apps.py` has a star import, holds a config imported from outside the project or
+    one of Django's own (`AdminConfig`), or binds or deletes a config's name under
+    `if`/`try`. A config imported with `default = True` (which Django then uses instead
+    of the module's own) is not reported.
 
     ## References
     - `django/apps/config.py`: `AppConfig.create()`
     """
     picture = picture_of(project)
     for config in picture.app_configs.values():
-        if not config.listed or config.class_listed or len(config.candidates) < 2:
+        if not config.listed or config.class_listed or not config.names:
             continue
         module = picture.modules[config.module]
         local = [c for c in config.candidates if c in module.wiring.classes]
         span = local[0].span if local else FILE_START
+        if len(config.names) == 1:
+            name, only = config.names[0]
+            if config.choice is Choice.PLAIN and only in local and "ready" in only.methods:
+                yield Finding(
+                    span,
+                    EXCLUDED.format(
+                        config=only.name,
+                        module=display(picture, module.facts.path),
+                        sets="sets" if only.default is False else "inherits",
+                        app=config.package,
+                        entry=f"{config.package}.apps.{name}",
+                    ),
+                    path=module.facts.path,
+                )
+            continue
         names = _listing([c.name for c in config.candidates])
         where = display(picture, module.facts.path)
-        if config.choice is Choice.PLAIN:
-            with_ready = [c for c in config.candidates if "ready" in c.methods]
-            effect = "so no `ready()` runs" if with_ready else "so none of them is used"
+        alias = second_name(config)
+        with_ready = [c for c in config.candidates if "ready" in c.methods]
+        effect = "so no `ready()` runs" if with_ready else "so none of them is used"
+        if alias is not None and (
+            config.choice is Choice.SEVERAL_DEFAULTS or len(config.candidates) == 1
+        ):
+            alias_message = ALIAS_DEFAULTS if config.choice is Choice.SEVERAL_DEFAULTS else ALIAS
+            yield Finding(
+                span,
+                alias_message.format(
+                    alias=alias[0],
+                    config=alias[1].name,
+                    module=where,
+                    app=config.package,
+                    effect=effect.replace("none of them is", "it is not"),
+                ),
+                path=module.facts.path,
+            )
+        elif config.choice is Choice.PLAIN:
             inheriting = [
                 c.name
                 for c in config.candidates

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
+from signallint.app_configs import second_name
 from signallint.context import RuleContext
 from signallint.facts import Connection, ConnectionStyle, ModuleFacts, ProjectFacts
 from signallint.layout import is_test_path
@@ -25,7 +26,12 @@ def display(picture: Picture, path: str) -> str:
 def where_to_import(picture: Picture, path: str, verdict: Verdict | None = None) -> str:
     """How to get the module at ``path`` imported: the ready() of its app's config."""
     if verdict is not None and verdict.unused_configs:
-        return f"set `default = True` on `{verdict.unused_configs[0].rsplit('.', 1)[1]}`"
+        unused = verdict.unused_configs[0]
+        for configs in picture.app_configs.values():
+            alias = second_name(configs)
+            if alias is not None and unused == f"{configs.package}.apps.{alias[1].name}":
+                return f"delete `{alias[0]}`, a second name for `{alias[1].name}`"
+        return f"set `default = True` on `{unused.rsplit('.', 1)[1]}`"
     config = picture.config_for(path)
     if config is not None:
         return f"import it in `{config.name}.ready()`"
