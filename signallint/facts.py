@@ -64,7 +64,7 @@ class FunctionFact:
     # Decorators as written (dotted text), outermost first.
     decorators: tuple[str, ...]
     span: Span  # the function's name
-    # ``x.save()`` statements directly in the body (not under if/for/try/with).
+    # ``x.save()`` statements of the body, with the guards that reach each.
     saves: tuple[SaveCall, ...] = ()
     # True when the body disconnects something (a common recursion guard).
     disconnects: bool = False
@@ -124,13 +124,53 @@ class Sender:
     identity: str | None = None
 
 
+class GuardTest(str, Enum):
+    """What a condition tests of the arguments a model signal passes, when it reads
+    the receiver's own parameter (``created``) or its ``**kwargs`` (``kwargs.get(...)``)."""
+
+    CREATED = "created"
+    NOT_CREATED = "not-created"
+    RAW = "raw"
+    NOT_RAW = "not-raw"
+    UPDATE_FIELDS = "update-fields"  # ``update_fields`` / ``update_fields is not None``
+    NO_UPDATE_FIELDS = "no-update-fields"
+    FIELD_UPDATED = "field-updated"  # ``"name" in update_fields``
+    FIELD_NOT_UPDATED = "field-not-updated"  # ``"name" not in update_fields``
+    UNKNOWN = "unknown"  # anything else
+
+
+@dataclass(frozen=True)
+class GuardAtom:
+    test: GuardTest
+    # For FIELD_UPDATED / FIELD_NOT_UPDATED: the field, and whether ``update_fields``
+    # is read as ``(update_fields or ())`` (no TypeError when it is None).
+    field: str = ""
+    none_safe: bool = False
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A condition a statement can only be reached under: an enclosing ``if`` (or its
+    ``else``), an early ``return``/``raise`` before it, or a loop, ``try``, ``with``
+    around it (an UNKNOWN atom). It holds when each clause does; a clause holds when
+    one of its atoms does, tried in source order."""
+
+    text: str
+    clauses: tuple[tuple[GuardAtom, ...], ...]
+
+
 @dataclass(frozen=True)
 class SaveCall:
-    """``NAME.save(...)`` called as a statement directly in a function's body."""
+    """``NAME.save(...)`` called as a statement in a function's body (not in a def or
+    class nested in it), with the guards that must hold to reach it."""
 
     target: str
     span: Span
+    # ``update_fields`` is passed (and not as ``None``), or may be (``**options``).
     has_update_fields: bool
+    # The fields when ``update_fields`` is a literal list, tuple or set of strings.
+    update_fields: tuple[str, ...] | None = None
+    guards: tuple[Guard, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -155,3 +155,53 @@ def test_names_re_exported_by_packages_behave_as_reported() -> None:
     assert "shop.audit.audit_refund" in calls
     expected = (project / "expected.txt").read_text()
     assert "SIG305 receiver `notify_accounting` reuses dispatch_uid 'refund'" in expected
+
+
+RECURSION_PROBE = """
+import json, os, sys
+
+sys.path.insert(0, os.getcwd())
+os.environ["DJANGO_SETTINGS_MODULE"] = "mysite.settings"
+import django
+
+django.setup()
+from django.apps import apps
+from django.db import connection
+
+here = os.getcwd()
+models = [m for m in apps.get_models() if m._meta.app_config.path.startswith(here)]
+with connection.schema_editor() as editor:
+    for model in models:
+        editor.create_model(model)
+recursing = set()
+for model in models:
+    try:
+        model.objects.create()
+    except RecursionError:
+        recursing.add(model.__name__)
+    model.objects.bulk_create([model()])  # sends no signal
+    try:
+        model.objects.latest("pk").save()
+    except RecursionError:
+        recursing.add(model.__name__)
+print(json.dumps(sorted(recursing)))
+"""
+
+
+def test_post_save_recursion_reported_where_the_project_recurses() -> None:
+    """Each model whose post_save receiver SIG211 reports recurses on a create or an
+    update; the models of the receivers it leaves alone do not."""
+    project = FIXTURES / "projects" / "post_save_recursion"
+    result = subprocess.run(
+        [sys.executable, "-c", RECURSION_PROBE],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    recursing = set(json.loads(result.stdout.splitlines()[-1]))
+    reported = {line.split("`")[3] for line in (project / "expected.txt").read_text().splitlines()}
+    receivers_of = {"count_touches": "Tag", "number_order": "Order"}
+    assert reported == set(receivers_of)
+    assert recursing == {receivers_of[name] for name in reported}

@@ -670,6 +670,118 @@ def test_sig211_post_save_recursion(load) -> None:  # type: ignore[no-untyped-de
         make_author()
 
 
+# Guard shapes, proven: the nested save has created=False, raw=False and update_fields
+# None (or the fields it names); a guard stops the recursion only if that fails it.
+# Each case: the receiver's parameters, its body, and the save that recurses (if any).
+RECURSING_GUARDS = {
+    "update-fields-unguarded": ("**kwargs", 'instance.save(update_fields=["name"])', "create"),
+    "not-created": ("created, **kwargs", "if not created:\n    instance.save()", "update"),
+    "return-if-created": (
+        "created, **kwargs",
+        "if created:\n    return\ninstance.save()",
+        "update",
+    ),
+    "return-if-raw": ("**kwargs", 'if kwargs.get("raw"):\n    return\ninstance.save()', "create"),
+    "if-not-raw": ("raw, **kwargs", "if not raw:\n    instance.save()", "create"),
+    "other-field-checked": (
+        "update_fields, **kwargs",
+        'if update_fields and "title" in update_fields:\n    return\n'
+        'instance.save(update_fields=["name"])',
+        "create",
+    ),
+    "only-with-update-fields": (
+        "update_fields, **kwargs",
+        'if update_fields:\n    instance.save(update_fields=["name"])',
+        "update_fields",
+    ),
+    "decided-before-unknown": (
+        "created, **kwargs",
+        "if not created or instance.pk:\n    instance.save()",
+        "update",
+    ),
+}
+STOPPING_GUARDS = {
+    "if-created": ("created, **kwargs", "if created:\n    instance.save()"),
+    "created-through-kwargs": ("**kwargs", 'if kwargs["created"]:\n    instance.save()'),
+    "return-unless-created": (
+        "created, **kwargs",
+        'if not created:\n    return\ninstance.save(update_fields=["name"])',
+    ),
+    "field-checked": (
+        "update_fields, **kwargs",
+        'if update_fields and "name" in update_fields:\n    return\n'
+        'instance.save(update_fields=["name"])',
+    ),
+    "update-fields-through-kwargs": (
+        "**kwargs",
+        'if kwargs.get("update_fields"):\n    return\ninstance.save(update_fields=["name"])',
+    ),
+    "update-fields-not-none": (
+        "update_fields, **kwargs",
+        'if update_fields is not None:\n    return\ninstance.save(update_fields=["name"])',
+    ),
+    "field-not-in-or-empty": (
+        "update_fields, **kwargs",
+        'if "name" not in (update_fields or ()):\n    instance.save(update_fields=["name"])',
+    ),
+    "not-raw-and-no-update-fields": (
+        "**kwargs",
+        'if not kwargs.get("raw") and not kwargs.get("update_fields"):\n'
+        '    instance.save(update_fields=["name"])',
+    ),
+    "nothing-to-write": ("**kwargs", "instance.save(update_fields=[])"),
+    "disconnected-around": (
+        "**kwargs",
+        "post_save.disconnect(on_save, sender=sender)\ninstance.save()\n"
+        "post_save.connect(on_save, sender=sender)",
+    ),
+    "queryset-update": (
+        "**kwargs",
+        "type(instance).objects.filter(pk=instance.pk).update(name=instance.name)",
+    ),
+}
+SAVES = {
+    "create": lambda author: type(author).objects.create(name="Ann"),
+    "update": lambda author: author.save(),
+    "update_fields": lambda author: author.save(update_fields=["name"]),
+}
+
+
+def _guarded_receiver(params: str, body: str) -> str:
+    return (
+        "from django.db.models.signals import post_save\n"
+        "from tests.catalogue_app.models import Author\n\n"
+        f"def on_save(sender, instance, {params}):\n"
+        + textwrap.indent(body, "    ")
+        + "\n\npost_save.connect(on_save, sender=Author)\n"
+    )
+
+
+@pytest.mark.parametrize("case", sorted(RECURSING_GUARDS))
+def test_sig211_guard_that_lets_the_nested_save_through(load, case) -> None:  # type: ignore[no-untyped-def]
+    from tests.catalogue_app.models import Author
+
+    params, body, save = RECURSING_GUARDS[case]
+    author = Author.objects.create(name="Bob")
+    source = _guarded_receiver(params, body)
+    assert reported(source) == {"SIG211"}
+    load(source)
+    with pytest.raises(RecursionError):
+        SAVES[save](author)
+
+
+@pytest.mark.parametrize("case", sorted(STOPPING_GUARDS))
+def test_sig211_guard_that_stops_the_nested_save(load, case) -> None:  # type: ignore[no-untyped-def]
+    from tests.catalogue_app.models import Author
+
+    author = Author.objects.create(name="Bob")
+    source = _guarded_receiver(*STOPPING_GUARDS[case])
+    assert reported(source) == set()
+    load(source)
+    for save in SAVES.values():
+        save(author)
+
+
 def test_sig213_connect_as_decorator_loses_the_function(load) -> None:  # type: ignore[no-untyped-def]
     import gc
 

@@ -3,11 +3,12 @@ the qualified names it may be."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import libcst as cst
 
 from signallint.collect.definitions import Definitions, FunctionSite
+from signallint.collect.guards import guarded_saves
 from signallint.collect.locals import LocalNames
 from signallint.collect.spans import SpanLocator
 from signallint.facts import FunctionFact, Param, ParamKind, ReceiverKind, SaveCall, Span
@@ -125,6 +126,7 @@ class Receivers:
         params = _params(node.params, lambda param: self.spans.span(param, node))
         if drop_first and params and params[0].kind is not ParamKind.VAR_POSITIONAL:
             params = params[1:]
+        body = self.module.code_for_node(node.body)
         return FunctionFact(
             name=node.name.value,
             qualname=site.qualname,
@@ -134,34 +136,19 @@ class Receivers:
             nested=site.nested,
             decorators=tuple(self.module.code_for_node(d.decorator) for d in node.decorators),
             span=self.spans.span(node.name, node),
-            saves=tuple(self._saves(node)),
-            disconnects="disconnect(" in self.module.code_for_node(node.body),
+            saves=self._saves(node, body),
+            disconnects="disconnect(" in body,
         )
 
-    def _saves(self, node: cst.FunctionDef) -> Iterator[SaveCall]:
-        body = node.body
-        if not isinstance(body, cst.IndentedBlock):
-            return
-        for statement in body.body:
-            if not isinstance(statement, cst.SimpleStatementLine):
-                continue
-            for small in statement.body:
-                call = small.value if isinstance(small, cst.Expr) else None
-                if (
-                    isinstance(call, cst.Call)
-                    and isinstance(call.func, cst.Attribute)
-                    and call.func.attr.value == "save"
-                    and isinstance(call.func.value, cst.Name)
-                ):
-                    self.spans.remember_in_body(statement, node)
-                    yield SaveCall(
-                        call.func.value.value,
-                        self.spans.span(call, statement),
-                        any(
-                            a.keyword is not None and a.keyword.value == "update_fields"
-                            for a in call.args
-                        ),
-                    )
+    def _saves(self, node: cst.FunctionDef, body: str) -> tuple[SaveCall, ...]:
+        if "save(" not in body:
+            return ()
+
+        def locate(call: cst.Call, statement: cst.BaseStatement) -> Span:
+            self.spans.remember_in_body(statement, node)
+            return self.spans.span(call, statement)
+
+        return tuple(guarded_saves(node, locate))
 
     def _lambda_fact(self, node: cst.Lambda, scope: Scope, within: cst.CSTNode) -> FunctionFact:
         return FunctionFact(

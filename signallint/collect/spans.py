@@ -121,8 +121,8 @@ class SpanLocator:
             self._context_of[statement] = (tuple(around), self.top_level_lines)
 
     def remember_in_body(self, statement: cst.BaseStatement, function: cst.FunctionDef) -> None:
-        """``statement``, directly in the body of the remembered ``function``, may be
-        ``within`` for ``span``: it is positioned alone, then in the def around it."""
+        """``statement``, in the body of the remembered ``function`` (at any depth), may
+        be ``within`` for ``span``: it is positioned alone, then in the def around it."""
         self._statement_of.setdefault(statement, statement)
         if function in self._context_of:
             around, lines = self._context_of[function]
