@@ -9,7 +9,7 @@ learnt from the ``send()`` calls seen across the project.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from signallint import catalogue, thirdparty
@@ -23,8 +23,12 @@ class RuleContext:
     version: Version
     # Every qualified name of every signal known in the target version.
     signals: Mapping[str, SignalSpec]
-    # The project's classes with ManyToManyFields, by qualified name.
+    # The project's models (classes with a model among their bases, see
+    # ``model_closure``), by qualified name.
     model_classes: Mapping[str, ModelClass] = field(default_factory=dict)
+    # The last part of every name a ``through=`` of the project gives (its intermediate
+    # models, whether or not they are known as models).
+    intermediates: frozenset[str] = frozenset()
     # Qualified names of the project's own signals (defined by a ``Signal()`` we saw).
     project_signals: frozenset[str] = frozenset()
     # The signals declared in ``[tool.signallint.signals]``.
@@ -47,9 +51,17 @@ class RuleContext:
         for definition in defs:
             assert definition.qualified_name is not None
             signals.setdefault(definition.qualified_name, learn_signal(definition, sends))
-        models = {c.qualified_name: c for m in project.modules for c in m.model_classes}
+        classes = [c for m in project.modules for c in m.model_classes]
+        intermediates = frozenset(t.rsplit(".", 1)[-1] for c in classes for t in c.intermediates)
         own = frozenset(d.qualified_name for d in defs if d.qualified_name)
-        return cls(version, signals, models, own, declared_signals)
+        return cls(
+            version,
+            signals,
+            model_closure(classes),
+            intermediates,
+            project_signals=own,
+            declared_signals=declared_signals,
+        )
 
     def signal_of(self, use: SignalUse) -> SignalSpec | None:
         """The one signal ``use`` refers to, or None when unknown or ambiguous."""
@@ -64,6 +76,30 @@ class RuleContext:
         if not specs or any(spec is None for spec in specs):
             return None
         return [spec for spec in specs if spec is not None]
+
+
+DJANGO_MODELS = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
+
+
+def model_closure(classes: Iterable[ModelClass]) -> dict[str, ModelClass]:
+    """The classes that are models, by qualified name: those that declare a
+    ``ManyToManyField``, and those with a base that is Django's ``Model`` or such a class
+    (abstract bases and mixins included: one base that is a model makes the class one).
+    A base is that class only when it can be nothing else."""
+    by_name = {c.qualified_name: c for c in classes}
+    models: dict[str, ModelClass] = {}
+    known = set(DJANGO_MODELS)
+    changed = True
+    while changed:
+        changed = False
+        for name, model in by_name.items():
+            if name in models:
+                continue
+            if model.m2m_fields or any(base and base <= known for base in model.bases):
+                models[name] = model
+                known.add(name)
+                changed = True
+    return models
 
 
 def learn_signal(definition: SignalDef, sends: list[SendCall]) -> SignalSpec:

@@ -219,11 +219,19 @@ class SendCall:
 
 @dataclass(frozen=True)
 class ModelClass:
-    """A class with ``ManyToManyField``s: their names, and the ``through=`` each names."""
+    """A class with bases, which may be a model: its ``ManyToManyField``s (their names,
+    and the ``through=`` each names), whether its ``Meta`` says ``abstract = True``, and
+    what every ``through=`` of its body names (a tagging manager's too).
+
+    Whether it is a model is decided over the whole project, from ``bases``: the
+    qualified names each base may be (see ``RuleContext.for_project``)."""
 
     qualified_name: str
     m2m_fields: tuple[tuple[str, str | None], ...]
     span: Span
+    bases: tuple[frozenset[str], ...] = ()
+    abstract: bool = False
+    intermediates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

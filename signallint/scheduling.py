@@ -127,11 +127,33 @@ class _SecondRound:
         if known is not None and known.senders == senders:
             declaring = known.declaring
         else:
-            declaring = {id(i) for i in unscreened if screen.declares_m2m_sender(i.data, senders)}
+            declaring = _declaring(pending, unscreened, screen, senders)
         return cls(signals, senders, using, declaring)
 
     def __contains__(self, item: Item) -> bool:
         return id(item) in self.using or id(item) in self.declaring
+
+
+def _declaring(
+    pending: Sequence[Item], unscreened: Sequence[Item], screen: Prefilter, senders: frozenset[str]
+) -> set[int]:
+    """The unscreened files that define (or name as intermediate) a class of
+    ``senders``, or a base of such a class, its bases' bases and so on, as the text of
+    every file spells them: whether a class is a model is known from its bases."""
+    declaring: set[int] = set()
+    demand, wanted = set(senders), frozenset(senders)
+    while wanted:
+        bases: set[str] = set()
+        for item in pending:
+            if id(item) in declaring:
+                continue
+            if item.relevant or screen.declares_m2m_sender(item.data, wanted):
+                bases |= screen.bases_of(item.data, wanted)
+                if not item.relevant:
+                    declaring.add(id(item))
+        wanted = frozenset(bases - demand)
+        demand |= bases
+    return declaring
 
 
 def _guess_second_round(pending: Sequence[Item], screen: Prefilter) -> _SecondRound:
@@ -212,7 +234,10 @@ def _demand(analyses: Iterable[Analysis]) -> tuple[frozenset[str], frozenset[str
             if connection.sender is None or not connection.sender.candidates:
                 continue
             if any(use.candidates == {M2M_CHANGED} for use in connection.signals):
-                senders.update(name.rsplit(".", 1)[-1] for name in connection.sender.candidates)
+                for name in connection.sender.candidates:
+                    # ``Book.authors``: the class ``Book`` too.
+                    senders.update(part for part in name.split(".")[-2:] if part[:1].isupper())
+                    senders.add(name.rsplit(".", 1)[-1])
     return frozenset(signals), frozenset(senders)
 
 

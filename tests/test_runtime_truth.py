@@ -391,6 +391,60 @@ def test_sig204_m2m_changed_with_the_model_never_fires(load, tmp_path: Path) -> 
     assert fixed.calls == ["pre_remove", "post_remove"]
 
 
+M2M_OTHER_SENDERS = """
+    from django.db.models.signals import m2m_changed
+    from django.dispatch import receiver
+    from tests.catalogue_app.models import Author, Book
+
+    calls = []
+
+    @receiver(m2m_changed, sender=Author)
+    def plain_model(sender, action, **kwargs):
+        calls.append(("plain", action))
+
+    @receiver(m2m_changed, sender=Book.tags)
+    def descriptor(sender, action, **kwargs):
+        calls.append(("descriptor", action))
+
+    @receiver(m2m_changed, sender="catalogue_app.Book")
+    def lazy_model(sender, action, **kwargs):
+        calls.append(("lazy", action))
+"""
+
+
+def test_sig204_m2m_changed_with_another_model_the_field_or_a_lazy_model_never_fires(  # type: ignore[no-untyped-def]
+    load, tmp_path: Path
+) -> None:
+    models = Path(__file__).parent / "catalogue_app" / "models.py"
+    (tmp_path / "models.py").write_text(models.read_text())
+    case = tmp_path / "case.py"
+    case.write_text(
+        textwrap.dedent(M2M_OTHER_SENDERS).replace("tests.catalogue_app.models", "models")
+    )
+    from signallint import check_paths
+
+    found = [(d.code, d.span.line) for d in check_paths([str(tmp_path)]).diagnostics]
+    # The lazy string is proven on a project (tests/fixtures/projects/m2m_senders): here
+    # the models module belongs to no app package, so its label is unknown.
+    assert found == [("SIG204", 8), ("SIG204", 12)]
+    module = load(M2M_OTHER_SENDERS)
+    book, tag = make_book()
+    book.tags.add(tag)  # type: ignore[attr-defined]
+    book.tags.remove(tag)  # type: ignore[attr-defined]
+    assert module.calls == []
+    fixed = load(
+        M2M_OTHER_SENDERS.replace("sender=Author)", "sender=Book.tags.through)")
+        .replace("sender=Book.tags)", "sender=Book.tags.through)")
+        .replace('sender="catalogue_app.Book")', "sender=Book.tags.through)")
+    )
+    book.tags.add(tag)  # type: ignore[attr-defined]
+    assert sorted(fixed.calls) == sorted(
+        (kind, action)
+        for kind in ("plain", "descriptor", "lazy")
+        for action in ("pre_add", "post_add")
+    )
+
+
 def test_sig205_outer_decorator_is_skipped_by_the_signal(load) -> None:  # type: ignore[no-untyped-def]
     source = """
         from django.db.models.signals import post_save

@@ -193,10 +193,24 @@ class SignalFacts:
     def model_classes(self) -> list[ModelClass]:
         found = []
         for node, path in self.definitions.classes:
-            fields = _m2m_fields(node, self.module)
-            if fields:
-                qualified = self.definitions.qualify(path)
-                found.append(ModelClass(qualified, fields, self.spans.span(node.name, node)))
+            fields, intermediates = _m2m_fields(node, self.module)
+            if not fields and not node.bases:
+                continue
+            bases = tuple(
+                self.definitions.class_names(base.value, self.scopes.module_scope)
+                for base in node.bases
+                if base.keyword is None and not base.star
+            )
+            found.append(
+                ModelClass(
+                    self.definitions.qualify(path),
+                    fields,
+                    self.spans.span(node.name, node),
+                    bases,
+                    _abstract(node),
+                    intermediates,
+                )
+            )
         return found
 
     def module_name_refs(self) -> list[ModuleNameRef]:
@@ -323,11 +337,16 @@ class SignalFacts:
         if isinstance(value, cst.SimpleString):
             evaluated = value.evaluated_value
             literal = evaluated if isinstance(evaluated, str) else None
+        candidates = self.definitions.class_names(value, scope)
+        if not candidates and isinstance(value, cst.Attribute):
+            # ``Book.authors`` of a class of this module: that class's attribute.
+            owners = self.definitions.class_names(value.value, scope)
+            candidates = frozenset(f"{owner}.{value.attr.value}" for owner in owners)
         return Sender(
             self.module.code_for_node(value),
             self.spans.span(value, within),
             literal,
-            self.definitions.class_names(value, scope),
+            candidates,
         )
 
     def _signal_uses(
@@ -397,12 +416,16 @@ def _within(inner: Scope, outer: Scope) -> bool:
     return False
 
 
-def _m2m_fields(node: cst.ClassDef, module: cst.Module) -> tuple[tuple[str, str | None], ...]:
-    """``name = ...ManyToManyField(..., through=X)`` in a class body: (name, X as text)."""
+def _m2m_fields(
+    node: cst.ClassDef, module: cst.Module
+) -> tuple[tuple[tuple[str, str | None], ...], tuple[str, ...]]:
+    """``name = ...ManyToManyField(..., through=X)`` in a class body: (name, X as text);
+    and the text of every ``through=`` of a call assigned there (``TaggableManager``'s)."""
     fields: list[tuple[str, str | None]] = []
+    intermediates: list[str] = []
     body = node.body
     if not isinstance(body, cst.IndentedBlock):
-        return ()
+        return (), ()
     for statement in body.body:
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
@@ -412,10 +435,7 @@ def _m2m_fields(node: cst.ClassDef, module: cst.Module) -> tuple[tuple[str, str 
             target, value = small.targets[0].target, small.value
             if not isinstance(target, cst.Name) or not isinstance(value, cst.Call):
                 continue
-            callee = dotted_name(value.func)
-            if callee is None or callee.rsplit(".", 1)[-1] != "ManyToManyField":
-                continue
-            through = keyword_argument(value.args, "through")
+            through = keyword_argument(value.args, vocabulary.THROUGH)
             through_text = None
             if through is not None:
                 through_value = through.value
@@ -424,5 +444,36 @@ def _m2m_fields(node: cst.ClassDef, module: cst.Module) -> tuple[tuple[str, str 
                     through_text = evaluated if isinstance(evaluated, str) else None
                 else:
                     through_text = module.code_for_node(through_value)
+                if through_text is not None:
+                    intermediates.append(through_text)
+            callee = dotted_name(value.func)
+            if callee is None or callee.rsplit(".", 1)[-1] != vocabulary.M2M_FIELD:
+                continue
             fields.append((target.value, through_text))
-    return tuple(fields)
+    return tuple(fields), tuple(intermediates)
+
+
+def _abstract(node: cst.ClassDef) -> bool:
+    """Whether the class body holds ``class Meta: abstract = True``."""
+    body = node.body
+    if not isinstance(body, cst.IndentedBlock):
+        return False
+    for statement in body.body:
+        if not isinstance(statement, cst.ClassDef) or statement.name.value != "Meta":
+            continue
+        meta = statement.body
+        lines = meta.body if isinstance(meta, cst.IndentedBlock) else [meta]
+        for line in lines:
+            if not isinstance(line, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+                continue
+            for small in line.body:
+                if (
+                    isinstance(small, cst.Assign)
+                    and len(small.targets) == 1
+                    and isinstance(small.targets[0].target, cst.Name)
+                    and small.targets[0].target.value == vocabulary.ABSTRACT
+                    and isinstance(small.value, cst.Name)
+                    and small.value.value == "True"
+                ):
+                    return True
+    return False
