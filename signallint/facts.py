@@ -118,6 +118,9 @@ class Sender:
     literal: str | None = None
     # Qualified names of the class it names (imports and the module's own classes).
     candidates: frozenset[str] = frozenset()
+    # "app_label.Model" when the sender is a local assigned ``apps.get_model(...)`` or,
+    # in an AppConfig whose label is known, ``self.get_model("Model")``.
+    model_reference: str | None = None
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,8 @@ M2M_SIGNAL = "m2m_changed"
 CLASS_KEYWORD = "class"
 THROUGH = "through"
 ABSTRACT = "abstract"
+# ``apps.get_model("app_label", "Model")``, ``self.get_model("Model")`` in an AppConfig.
+GET_MODEL = "get_model"
 
 # -- Wiring (facts.Wiring): what Django imports.
 

@@ -42,6 +42,8 @@ SIGNAL_CLASSES = {
     f"{vocabulary.DISPATCH_PACKAGE}.dispatcher.{vocabulary.SIGNAL_CLASS}": False,
     f"django.db.models.signals.{vocabulary.MODEL_SIGNAL_CLASS}": True,
 }
+# Django's AppConfig, whose ``get_model("Model")`` looks in its own app.
+APP_CONFIG_CLASSES = frozenset({"django.apps.AppConfig", "django.apps.config.AppConfig"})
 RECEIVER_DECORATORS = frozenset(
     f"{module}.{vocabulary.RECEIVER}" for module in catalogue.RECEIVER_MODULES
 )
@@ -347,7 +349,63 @@ class SignalFacts:
             self.spans.span(value, within),
             literal,
             candidates,
+            self._model_reference(value, scope) if isinstance(value, cst.Name) else None,
         )
+
+    def _model_reference(self, name: cst.Name, scope: Scope) -> str | None:
+        """``"app_label.Model"`` for a name bound once to ``apps.get_model("app_label",
+        "Model")`` (or ``("app_label.Model")``), or to ``self.get_model("Model")`` in a
+        method of an AppConfig whose label its body spells."""
+        binding = self.scopes.single_binding(name.value, scope, (BindingKind.OTHER,))
+        call = self._signal_targets.get(binding.node) if binding and binding.node else None
+        if call is None or not isinstance(call.func, cst.Attribute):
+            return None
+        if call.func.attr.value != vocabulary.GET_MODEL:
+            return None
+        strings = [text for text in (_string(arg.value) for arg in call.args) if text]
+        if len(strings) != len(call.args) or any(arg.keyword or arg.star for arg in call.args):
+            return None
+        owner = call.func.value
+        if isinstance(owner, cst.Name) and owner.value == "self":
+            label = self._config_label(scope)
+            if label is None or len(strings) != 1 or "." in strings[0]:
+                return None
+            return f"{label}.{strings[0]}"
+        if len(strings) == 2:
+            return ".".join(strings)
+        if len(strings) == 1 and strings[0].count(".") == 1:
+            return strings[0]
+        return None
+
+    def _config_label(self, scope: Scope) -> str | None:
+        """The label of the AppConfig whose method ``scope`` is: its ``label``, or the
+        last part of its ``name``, as its body assigns them."""
+        current: Scope | None = scope
+        while current is not None and current.kind is not ScopeKind.CLASS:
+            current = current.parent
+        if current is None or not isinstance(current.node, cst.ClassDef):
+            return None
+        node = current.node
+        bases = set().union(
+            *(self.definitions.class_names(b.value, self.scopes.module_scope) for b in node.bases)
+        )
+        if not bases & APP_CONFIG_CLASSES or not isinstance(node.body, cst.IndentedBlock):
+            return None
+        assigned: dict[str, str | None] = {}
+        for statement in node.body.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if (
+                    isinstance(small, cst.Assign)
+                    and len(small.targets) == 1
+                    and isinstance(small.targets[0].target, cst.Name)
+                ):
+                    assigned[small.targets[0].target.value] = _string(small.value)
+        if "label" in assigned:
+            return assigned["label"]
+        name = assigned.get("name")
+        return name.rsplit(".", 1)[-1] if name else None
 
     def _signal_uses(
         self,
@@ -405,6 +463,13 @@ class SignalFacts:
             )
             for arg in args
         )
+
+
+def _string(expression: cst.BaseExpression) -> str | None:
+    if isinstance(expression, cst.SimpleString):
+        evaluated = expression.evaluated_value
+        return evaluated if isinstance(evaluated, str) else None
+    return None
 
 
 def _within(inner: Scope, outer: Scope) -> bool:

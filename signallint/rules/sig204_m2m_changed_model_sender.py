@@ -46,9 +46,10 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     Finds `m2m_changed` receivers whose `sender=` is never an intermediate model: a
     model of the project that no `ManyToManyField(through=...)` names (`Pizza`, whether
     or not it declares a `ManyToManyField`; a model through its abstract bases and
-    mixins too), the field itself (`Pizza.toppings`), or a lazy `"app_label.Model"`
-    string naming such a model; instead of the field's intermediate model
-    (`Pizza.toppings.through`).
+    mixins too), the field itself (`Pizza.toppings`), a lazy `"app_label.Model"`
+    string naming such a model, or a local assigned such a model by
+    `apps.get_model("app_label", "Model")` or, in an AppConfig, `self.get_model("Model")`;
+    instead of the field's intermediate model (`Pizza.toppings.through`).
 
     ## Why is this bad?
     Django sends `m2m_changed` with the intermediate ("through") model as sender. The
@@ -115,6 +116,12 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
             model = _lazy_model(sender.literal, context)
             if model is not None:
                 yield Finding(sender.span, LAZY_SENDER.format(text=sender.text))
+            continue
+        if sender.model_reference is not None:
+            model = _lazy_model(sender.model_reference, context)
+            finding = model and _model_sender(model, sender.text, sender.span, context)
+            if finding:
+                yield finding
             continue
         if len(sender.candidates) != 1:
             continue
