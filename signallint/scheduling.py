@@ -127,16 +127,14 @@ class _SecondRound:
         if known is not None and known.senders == senders:
             declaring = known.declaring
         else:
-            declaring = _declaring(pending, unscreened, screen, senders)
+            declaring = _declaring(pending, screen, senders)
         return cls(signals, senders, using, declaring)
 
     def __contains__(self, item: Item) -> bool:
         return id(item) in self.using or id(item) in self.declaring
 
 
-def _declaring(
-    pending: Sequence[Item], unscreened: Sequence[Item], screen: Prefilter, senders: frozenset[str]
-) -> set[int]:
+def _declaring(pending: Sequence[Item], screen: Prefilter, senders: frozenset[str]) -> set[int]:
     """The unscreened files that define (or name as intermediate) a class of
     ``senders``, or a base of such a class, its bases' bases and so on, as the text of
     every file spells them: whether a class is a model is known from its bases."""
@@ -145,8 +143,6 @@ def _declaring(
     while wanted:
         bases: set[str] = set()
         for item in pending:
-            if id(item) in declaring:
-                continue
             if item.relevant or screen.declares_m2m_sender(item.data, wanted):
                 bases |= screen.bases_of(item.data, wanted)
                 if not item.relevant:
@@ -231,13 +227,15 @@ def _demand(analyses: Iterable[Analysis]) -> tuple[frozenset[str], frozenset[str
             d.qualified_name.rsplit(".", 1)[-1] for d in facts.signal_defs if d.qualified_name
         )
         for connection in facts.connections:
-            if connection.sender is None or not connection.sender.candidates:
+            sender = connection.sender
+            if sender is None:
                 continue
             if any(use.candidates == {M2M_CHANGED} for use in connection.signals):
-                for name in connection.sender.candidates:
-                    # ``Book.authors``: the class ``Book`` too.
+                # ``Book``, ``Book.authors``, ``"library.Book"``, ``apps.get_model()``'s
+                # ``"library.Book"``; not ``through`` of ``Book.authors.through``.
+                names = {*sender.candidates, sender.literal or "", sender.model_reference or ""}
+                for name in names:
                     senders.update(part for part in name.split(".")[-2:] if part[:1].isupper())
-                    senders.add(name.rsplit(".", 1)[-1])
     return frozenset(signals), frozenset(senders)
 
 
