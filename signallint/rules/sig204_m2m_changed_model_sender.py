@@ -188,17 +188,18 @@ def _lazy_model(literal: str, context: RuleContext) -> ModelClass | None:
     label, dot, model_name = literal.partition(".")
     if not dot or not label or not model_name or "." in model_name:
         return None
-    found = []
+    # By the model's own name: a re-exported model is there under its aliases too.
+    found: dict[str, ModelClass] = {}
     for qualified, model in context.model_classes.items():
         parts = qualified.split(".")
         if parts[-1].lower() != model_name.lower() or MODELS_MODULE not in parts[:-1]:
             continue
         app = parts[: len(parts) - 1 - parts[-2::-1].index(MODELS_MODULE) - 1]
         if app and app[-1] == label:
-            found.append(model)
+            found[model.qualified_name] = model
     if len(found) != 1:
         return None
-    [model] = found
+    [model] = found.values()
     if model.abstract or model.qualified_name.rsplit(".", 1)[-1].lower() in {
         name.lower() for name in context.intermediates
     }:
