@@ -9,7 +9,7 @@ learnt from the ``send()`` calls seen across the project.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from signallint import catalogue, exports, thirdparty
@@ -23,8 +23,12 @@ class RuleContext:
     version: Version
     # Every qualified name of every signal known in the target version.
     signals: Mapping[str, SignalSpec]
-    # The project's classes with ManyToManyFields, by qualified name.
+    # The project's models (classes with a model among their bases, see
+    # ``model_closure``), by qualified name.
     model_classes: Mapping[str, ModelClass] = field(default_factory=dict)
+    # The last part of every name a ``through=`` of the project gives (its intermediate
+    # models, whether or not they are known as models).
+    intermediates: frozenset[str] = frozenset()
     # Qualified names of the project's own signals (defined by a ``Signal()`` we saw).
     project_signals: frozenset[str] = frozenset()
     # The signals declared in ``[tool.signallint.signals]``.
@@ -51,7 +55,9 @@ class RuleContext:
         for definition in defs:
             assert definition.qualified_name is not None
             signals.setdefault(definition.qualified_name, learn_signal(definition, sends, aliases))
-        models = {c.qualified_name: c for m in project.modules for c in m.model_classes}
+        classes = [c for m in project.modules for c in m.model_classes]
+        intermediates = frozenset(t.rsplit(".", 1)[-1] for c in classes for t in c.intermediates)
+        models = model_closure(classes, aliases)
         own = frozenset(d.qualified_name for d in defs if d.qualified_name)
         # A re-exported name is looked up as the one it refers to; a name that is also
         # defined where it is written keeps its own meaning.
@@ -60,7 +66,15 @@ class RuleContext:
                 signals.setdefault(alias, signals[original])
             if original in models:
                 models.setdefault(alias, models[original])
-        return cls(version, signals, models, own, declared_signals, aliases)
+        return cls(
+            version,
+            signals,
+            models,
+            intermediates,
+            project_signals=own,
+            declared_signals=declared_signals,
+            aliases=aliases,
+        )
 
     def canonical(self, name: str) -> str:
         """The name a re-exported ``name`` refers to in the end (``name`` itself when it
@@ -80,6 +94,35 @@ class RuleContext:
         if not specs or any(spec is None for spec in specs):
             return None
         return [spec for spec in specs if spec is not None]
+
+
+DJANGO_MODELS = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
+
+
+def model_closure(
+    classes: Iterable[ModelClass], aliases: Mapping[str, str] | None = None
+) -> dict[str, ModelClass]:
+    """The classes that are models, by qualified name: those that declare a
+    ``ManyToManyField``, and those with a base that is Django's ``Model`` or such a class
+    (abstract bases and mixins included: one base that is a model makes the class one).
+    A base is that class only when it can be nothing else; a base a package re-exports
+    is the class it refers to (``aliases``)."""
+    aliases = aliases or {}
+    by_name = {c.qualified_name: c for c in classes}
+    models: dict[str, ModelClass] = {}
+    known = set(DJANGO_MODELS)
+    changed = True
+    while changed:
+        changed = False
+        for name, model in by_name.items():
+            if name in models:
+                continue
+            bases = (frozenset(aliases.get(b, b) for b in base) for base in model.bases)
+            if model.m2m_fields or any(base and base <= known for base in bases):
+                models[name] = model
+                known.add(name)
+                changed = True
+    return models
 
 
 def learn_signal(

@@ -164,4 +164,7 @@ def _names_used(modules: Iterable[ModuleFacts]) -> set[str]:
             used |= connection.receivers
         for call in facts.send_calls:
             used |= call.signal.candidates
+        for model in facts.model_classes:
+            for base in model.bases:
+                used |= base
     return used

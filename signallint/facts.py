@@ -122,6 +122,9 @@ class Sender:
     # ``apps.get_app_config("LABEL")``, ``local:NAME`` for a local of a function bound
     # once (a parameter, or one assignment among its body's statements).
     identity: str | None = None
+    # "app_label.Model" when the sender is a local assigned ``apps.get_model(...)`` or,
+    # in an AppConfig whose label is known, ``self.get_model("Model")``.
+    model_reference: str | None = None
 
 
 class GuardTest(str, Enum):
@@ -266,11 +269,19 @@ class SendCall:
 
 @dataclass(frozen=True)
 class ModelClass:
-    """A class with ``ManyToManyField``s: their names, and the ``through=`` each names."""
+    """A class with bases, which may be a model: its ``ManyToManyField``s (their names,
+    and the ``through=`` each names), whether its ``Meta`` says ``abstract = True``, and
+    what every ``through=`` of its body names (a tagging manager's too).
+
+    Whether it is a model is decided over the whole project, from ``bases``: the
+    qualified names each base may be (see ``RuleContext.for_project``)."""
 
     qualified_name: str
     m2m_fields: tuple[tuple[str, str | None], ...]
     span: Span
+    bases: tuple[frozenset[str], ...] = ()
+    abstract: bool = False
+    intermediates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

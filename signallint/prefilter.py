@@ -13,8 +13,8 @@ hold anything a rule looks at. A file is parsed when its bytes show one of:
   supported version, or an attribute ``signals.X`` of such a module imported whole
   (``from django.db.models import signals``) that it lacks (checked here, on the text);
 - after a first round: ``connect``/``receiver``/``send`` with the name of a signal the
-  project defines, or ``ManyToManyField`` with the name of a model used as an
-  ``m2m_changed`` sender (see :meth:`Prefilter.second_pass`).
+  project defines, or ``class Name`` (or ``through`` and ``Name``) where ``Name`` is a
+  class used as an ``m2m_changed`` sender (see :meth:`Prefilter.second_pass`).
 
 Misses are possible only in recall (a ``send()`` of a built-in signal with bad arguments
 in a file that neither connects nor imports wrongly is not looked at); a test runs the
@@ -100,7 +100,8 @@ _SIGNAL_ASSIGNMENT = re.compile(
     re.MULTILINE,
 )
 _M2M_SIGNAL = vocabulary.M2M_SIGNAL.encode()
-_M2M_FIELD = vocabulary.M2M_FIELD.encode()
+_CLASS_WORD = vocabulary.CLASS_KEYWORD.encode()
+_THROUGH = vocabulary.THROUGH.encode()
 # ``sender=X`` in the same call as ``m2m_changed`` (before any closing parenthesis).
 _SENDER_KEYWORD = re.compile(re.escape(_M2M_SIGNAL) + rb"[^)]{0,300}?\bsender[ \t]*=[ \t]*([\w.]+)")
 _M2M_CONNECT = re.compile(
@@ -175,6 +176,23 @@ def _words_pattern(names: frozenset[str]) -> re.Pattern[bytes] | None:
     return re.compile(rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in words) + rb")\b")
 
 
+@functools.lru_cache(maxsize=64)
+def _class_pattern(names: frozenset[str]) -> re.Pattern[bytes] | None:
+    """``class Name`` for any of ``names`` (from the literal word: see ``_CONNECT_END``)."""
+    words = sorted(names, key=len, reverse=True)
+    if not words:
+        return None
+    alternatives = b"|".join(re.escape(w.encode()) for w in words)
+    return re.compile(_CLASS_WORD + rb"[ \t]+(?:" + alternatives + rb")\b")
+
+
+@functools.lru_cache(maxsize=64)
+def _class_bases_pattern(names: frozenset[str]) -> re.Pattern[bytes]:
+    """``class Name(bases)`` for any of ``names``: the bases' text as group 1."""
+    alternatives = b"|".join(re.escape(w.encode()) for w in sorted(names, key=len, reverse=True))
+    return re.compile(_CLASS_WORD + rb"[ \t]+(?:" + alternatives + rb")[ \t]*\(([^)]*)\)")
+
+
 class Prefilter:
     def __init__(self, extra_signal_names: Iterable[str] = ()):
         names = vocabulary.DJANGO_SIGNAL_NAMES | set(extra_signal_names)
@@ -214,10 +232,35 @@ class Prefilter:
         return False
 
     def declares_m2m_sender(self, data: bytes, m2m_senders: frozenset[str]) -> bool:
-        if m2m_senders and _M2M_FIELD in data:
+        """Whether the file may define a model used as an ``m2m_changed`` sender, or name
+        one as an intermediate model (``through=``): a ``class`` or ``through`` with
+        the sender's name."""
+        if not m2m_senders:
+            return False
+        if _THROUGH in data:
             pattern = self._alternation(m2m_senders)
-            return pattern is not None and pattern.search(data) is not None
+            if pattern is not None and pattern.search(data) is not None:
+                return True
+        if _CLASS_WORD in data:
+            definition = _class_pattern(m2m_senders)
+            return definition is not None and definition.search(data) is not None
         return False
+
+    @staticmethod
+    def bases_of(data: bytes, names: frozenset[str]) -> set[str]:
+        """The last part of every base ``class Name(...)`` gives, for ``Name`` of
+        ``names`` (``Stamped`` of ``class Book(core.Stamped, models.Model)``; not
+        Django's ``Model`` itself)."""
+        found: set[str] = set()
+        if not names or _CLASS_WORD not in data:
+            return found
+        pattern = _class_bases_pattern(names)
+        for match in pattern.finditer(data):
+            for base in match.group(1).split(b","):
+                name = base.strip().rsplit(b".", 1)[-1].decode("ascii", "replace")
+                if name.isidentifier() and name[:1].isupper() and name != "Model":
+                    found.add(name)
+        return found
 
     @staticmethod
     def demand_hint(data: bytes) -> tuple[set[str], set[str]]:
@@ -232,10 +275,12 @@ class Prefilter:
         senders: set[str] = set()
         if _M2M_SIGNAL in data:
             for match in (*_SENDER_KEYWORD.findall(data), *_M2M_CONNECT.findall(data)):
-                name = match.rsplit(b".", 1)[-1].decode("ascii", "replace")
-                # A class: ``sender=self.model`` or ``sender=None`` names nothing known.
-                if name[:1].isupper() and name not in ("None", "True", "False"):
-                    senders.add(name)
+                # ``Book`` of ``Book.authors`` too.
+                for part in match.split(b".")[-2:]:
+                    name = part.decode("ascii", "replace")
+                    # A class: ``sender=self.model`` or ``sender=None`` names nothing known.
+                    if name[:1].isupper() and name not in ("None", "True", "False"):
+                        senders.add(name)
         return signals, senders
 
     def _suspicious_imports(self, data: bytes) -> bool:

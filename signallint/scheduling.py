@@ -127,11 +127,29 @@ class _SecondRound:
         if known is not None and known.senders == senders:
             declaring = known.declaring
         else:
-            declaring = {id(i) for i in unscreened if screen.declares_m2m_sender(i.data, senders)}
+            declaring = _declaring(pending, screen, senders)
         return cls(signals, senders, using, declaring)
 
     def __contains__(self, item: Item) -> bool:
         return id(item) in self.using or id(item) in self.declaring
+
+
+def _declaring(pending: Sequence[Item], screen: Prefilter, senders: frozenset[str]) -> set[int]:
+    """The unscreened files that define (or name as intermediate) a class of
+    ``senders``, or a base of such a class, its bases' bases and so on, as the text of
+    every file spells them: whether a class is a model is known from its bases."""
+    declaring: set[int] = set()
+    demand, wanted = set(senders), frozenset(senders)
+    while wanted:
+        bases: set[str] = set()
+        for item in pending:
+            if item.relevant or screen.declares_m2m_sender(item.data, wanted):
+                bases |= screen.bases_of(item.data, wanted)
+                if not item.relevant:
+                    declaring.add(id(item))
+        wanted = frozenset(bases - demand)
+        demand |= bases
+    return declaring
 
 
 def _guess_second_round(pending: Sequence[Item], screen: Prefilter) -> _SecondRound:
@@ -209,10 +227,15 @@ def _demand(analyses: Iterable[Analysis]) -> tuple[frozenset[str], frozenset[str
             d.qualified_name.rsplit(".", 1)[-1] for d in facts.signal_defs if d.qualified_name
         )
         for connection in facts.connections:
-            if connection.sender is None or not connection.sender.candidates:
+            sender = connection.sender
+            if sender is None:
                 continue
             if any(use.candidates == {M2M_CHANGED} for use in connection.signals):
-                senders.update(name.rsplit(".", 1)[-1] for name in connection.sender.candidates)
+                # ``Book``, ``Book.authors``, ``"library.Book"``, ``apps.get_model()``'s
+                # ``"library.Book"``; not ``through`` of ``Book.authors.through``.
+                names = {*sender.candidates, sender.literal or "", sender.model_reference or ""}
+                for name in names:
+                    senders.update(part for part in name.split(".")[-2:] if part[:1].isupper())
     return frozenset(signals), frozenset(senders)
 
 

@@ -74,6 +74,10 @@ _SEED = re.compile(
     # A class that may be an AppConfig, and what settings and app modules assign (not
     # ``settings.INSTALLED_APPS`` read in a function, nor ``AppConfig.create()``).
     rf"|\bclass[\s\\]+\w+[\s\\]*\([^)]*{vocabulary.APP_CONFIG_SUFFIX}\b"
+    # A class with bases may be a model (facts.ModelClass): its header, what names an
+    # intermediate model, and its ``Meta``'s ``abstract``.
+    rf"|\b{vocabulary.CLASS_KEYWORD}[\s\\]+\w+[\s\\]*\("
+    rf"|\b(?:{vocabulary.THROUGH}|{vocabulary.ABSTRACT})[ \t]*="
     rf"|^[ \t]*(?:{vocabulary.INSTALLED_APPS}|{vocabulary.DEFAULT_APP_CONFIG})[ \t]*(?:\+=|=|:|\.)",
     re.MULTILINE,
 )
@@ -90,6 +94,9 @@ _SEED_LITERALS = vocabulary.covering(
         *vocabulary.SEND_METHODS,
         *vocabulary.WATCHED_MODULE_SUFFIXES,
         vocabulary.APP_CONFIG_SUFFIX,
+        vocabulary.CLASS_KEYWORD,
+        vocabulary.THROUGH,
+        vocabulary.ABSTRACT,
         vocabulary.INSTALLED_APPS,
         vocabulary.DEFAULT_APP_CONFIG,
     )

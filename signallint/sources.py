@@ -34,7 +34,9 @@ _INSTALLED_APPS = re.compile(
 )
 _DEFAULT_APP_CONFIG = re.compile(rb"^" + _DEFAULT_APP_CONFIG_WORD + rb"\b", re.MULTILINE)
 # From the literal ``class``: a pattern that starts with ``\b`` is tried at every position.
-_CONFIG_CLASS = re.compile(rb"class[ \t]+\w+[ \t]*\([^)]*" + _CONFIG_SUFFIX + rb"\b")
+_CONFIG_CLASS = re.compile(
+    vocabulary.CLASS_KEYWORD.encode() + rb"[ \t]+\w+[ \t]*\([^)]*" + _CONFIG_SUFFIX + rb"\b"
+)
 
 
 def matters_for_wiring(path: str, data: bytes) -> bool:

@@ -59,11 +59,17 @@ WATCHED_MODULE_SUFFIXES = tuple(
 _SIGNALS_PER_SUFFIX = Counter(spec.module.rsplit(".", 1)[-1] for spec in catalogue.SIGNALS)
 SIGNAL_MODULE_SUFFIXES = tuple(suffix for suffix, _ in _SIGNALS_PER_SUFFIX.most_common())
 
-# -- Model classes (facts.ModelClass): the models an ``m2m_changed`` receiver names as its
-# sender are found by their ``ManyToManyField``.
+# -- Model classes (facts.ModelClass): every class with bases, which may be a model (an
+# ``m2m_changed`` receiver may name one as its sender), with its ``ManyToManyField``s,
+# the ``through=`` models its fields name, and whether its ``Meta`` is ``abstract``.
 
 M2M_FIELD = "ManyToManyField"
 M2M_SIGNAL = "m2m_changed"
+CLASS_KEYWORD = "class"
+THROUGH = "through"
+ABSTRACT = "abstract"
+# ``apps.get_model("app_label", "Model")``, ``self.get_model("Model")`` in an AppConfig.
+GET_MODEL = "get_model"
 
 # -- Wiring (facts.Wiring): what Django imports.
 

@@ -489,6 +489,114 @@ def test_sig204_m2m_changed_with_the_model_never_fires(load, tmp_path: Path) -> 
     assert fixed.calls == ["pre_remove", "post_remove"]
 
 
+M2M_OTHER_SENDERS = """
+    from django.db.models.signals import m2m_changed
+    from django.dispatch import receiver
+    from tests.catalogue_app.models import Author, Book
+
+    calls = []
+
+    @receiver(m2m_changed, sender=Author)
+    def plain_model(sender, action, **kwargs):
+        calls.append(("plain", action))
+
+    @receiver(m2m_changed, sender=Book.tags)
+    def descriptor(sender, action, **kwargs):
+        calls.append(("descriptor", action))
+
+    @receiver(m2m_changed, sender="catalogue_app.Book")
+    def lazy_model(sender, action, **kwargs):
+        calls.append(("lazy", action))
+"""
+
+
+def test_sig204_m2m_changed_with_another_model_the_field_or_a_lazy_model_never_fires(  # type: ignore[no-untyped-def]
+    load, tmp_path: Path
+) -> None:
+    models = Path(__file__).parent / "catalogue_app" / "models.py"
+    (tmp_path / "models.py").write_text(models.read_text())
+    case = tmp_path / "case.py"
+    case.write_text(
+        textwrap.dedent(M2M_OTHER_SENDERS).replace("tests.catalogue_app.models", "models")
+    )
+    from signallint import check_paths
+
+    found = [(d.code, d.span.line) for d in check_paths([str(tmp_path)]).diagnostics]
+    # The lazy string is proven on a project (tests/fixtures/projects/m2m_senders): here
+    # the models module belongs to no app package, so its label is unknown.
+    assert found == [("SIG204", 8), ("SIG204", 12)]
+    module = load(M2M_OTHER_SENDERS)
+    book, tag = make_book()
+    book.tags.add(tag)  # type: ignore[attr-defined]
+    book.tags.remove(tag)  # type: ignore[attr-defined]
+    assert module.calls == []
+    fixed = load(
+        M2M_OTHER_SENDERS.replace("sender=Author)", "sender=Book.tags.through)")
+        .replace("sender=Book.tags)", "sender=Book.tags.through)")
+        .replace('sender="catalogue_app.Book")', "sender=Book.tags.through)")
+    )
+    book.tags.add(tag)  # type: ignore[attr-defined]
+    assert sorted(fixed.calls) == sorted(
+        (kind, action)
+        for kind in ("plain", "descriptor", "lazy")
+        for action in ("pre_add", "post_add")
+    )
+
+
+M2M_PROJECT_BOOT = """
+import json, os, sys
+
+sys.path.insert(0, os.getcwd())
+os.environ["DJANGO_SETTINGS_MODULE"] = "mysite.settings"
+import django
+
+django.setup()
+from django.db import connection
+from django.apps import apps
+
+with connection.schema_editor() as editor:
+    for model in apps.get_app_config("library").get_models():
+        editor.create_model(model)
+from library import receivers
+from library.models import Author, Book, Tag
+
+book = Book.objects.create()
+book.authors.add(Author.objects.create())
+book.tags.add(Tag.objects.create())
+print(json.dumps(sorted(set(receivers.CALLS))))
+"""
+
+
+def test_sig204_the_m2m_senders_project_runs_only_its_intermediate_model_receivers() -> None:
+    """Booted for real: the receivers SIG204 reports (a model no ``through=`` names, the
+    field, a lazy string, ``get_model()`` results) never run when the relations change;
+    those of intermediate models do."""
+    import json
+    import subprocess
+
+    from tests.helpers import FIXTURES
+
+    project = FIXTURES / "projects" / "m2m_senders"
+    result = subprocess.run(
+        [sys.executable, "-c", M2M_PROJECT_BOOT],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == [
+        "on_authors",
+        "on_config_tagging",
+        "on_lazy_tagging",
+        "on_registry_tagging",
+        "on_tagging",
+    ]
+    # The six reported: on_book, on_author, on_lazy_author, on_descriptor,
+    # on_config_author and on_registry_book.
+    assert (project / "expected.txt").read_text().count("SIG204") == 6
+
+
 def test_sig205_outer_decorator_is_skipped_by_the_signal(load) -> None:  # type: ignore[no-untyped-def]
     source = """
         from django.db.models.signals import post_save

@@ -117,7 +117,7 @@ MODULE_KINDS = (
             vocabulary.RECEIVER,
         ),
     ),
-    Kind("model_classes", (vocabulary.M2M_FIELD,)),
+    Kind("model_classes", (vocabulary.M2M_FIELD, vocabulary.CLASS_KEYWORD)),
 )
 # Fields of ModuleFacts that hold no fact made from the text, or hold facts that their
 # own test below looks at.

@@ -43,6 +43,8 @@ SIGNAL_CLASSES = {
     f"django.db.models.signals.{vocabulary.MODEL_SIGNAL_CLASS}": True,
 }
 GET_APP_CONFIG = "django.apps.apps.get_app_config"
+# Django's AppConfig, whose ``get_model("Model")`` looks in its own app.
+APP_CONFIG_CLASSES = frozenset({"django.apps.AppConfig", "django.apps.config.AppConfig"})
 RECEIVER_DECORATORS = frozenset(
     f"{module}.{vocabulary.RECEIVER}" for module in catalogue.RECEIVER_MODULES
 )
@@ -196,10 +198,24 @@ class SignalFacts:
     def model_classes(self) -> list[ModelClass]:
         found = []
         for node, path in self.definitions.classes:
-            fields = _m2m_fields(node, self.module)
-            if fields:
-                qualified = self.definitions.qualify(path)
-                found.append(ModelClass(qualified, fields, self.spans.span(node.name, node)))
+            fields, intermediates = _m2m_fields(node, self.module)
+            if not fields and not node.bases:
+                continue
+            bases = tuple(
+                self.definitions.class_names(base.value, self.scopes.module_scope)
+                for base in node.bases
+                if base.keyword is None and not base.star
+            )
+            found.append(
+                ModelClass(
+                    self.definitions.qualify(path),
+                    fields,
+                    self.spans.span(node.name, node),
+                    bases,
+                    _abstract(node),
+                    intermediates,
+                )
+            )
         return found
 
     def module_name_refs(self) -> list[ModuleNameRef]:
@@ -332,12 +348,20 @@ class SignalFacts:
         if isinstance(value, cst.SimpleString):
             evaluated = value.evaluated_value
             literal = evaluated if isinstance(evaluated, str) else None
+        candidates = self.definitions.class_names(value, scope)
+        if not candidates and isinstance(value, cst.Attribute):
+            # ``Book.authors`` of a class of this module: that class's attribute.
+            owners = self.definitions.class_names(value.value, scope)
+            candidates = frozenset(f"{owner}.{value.attr.value}" for owner in owners)
         return Sender(
             self.module.code_for_node(value),
             self.spans.span(value, within),
             literal,
-            self.definitions.class_names(value, scope),
-            self._sender_identity(value, scope),
+            candidates,
+            identity=self._sender_identity(value, scope),
+            model_reference=(
+                self._model_reference(value, scope) if isinstance(value, cst.Name) else None
+            ),
         )
 
     def _sender_identity(self, value: cst.BaseExpression, scope: Scope) -> str | None:
@@ -365,6 +389,61 @@ class SignalFacts:
         if GET_APP_CONFIG not in self.scopes.resolve_expression(value.func, scope):
             return None
         return f"app-config:{evaluated}"
+
+    def _model_reference(self, name: cst.Name, scope: Scope) -> str | None:
+        """``"app_label.Model"`` for a name bound once to ``apps.get_model("app_label",
+        "Model")`` (or ``("app_label.Model")``), or to ``self.get_model("Model")`` in a
+        method of an AppConfig whose label its body spells."""
+        binding = self.scopes.single_binding(name.value, scope, (BindingKind.OTHER,))
+        call = self._signal_targets.get(binding.node) if binding and binding.node else None
+        if call is None or not isinstance(call.func, cst.Attribute):
+            return None
+        if call.func.attr.value != vocabulary.GET_MODEL:
+            return None
+        strings = [text for text in (_string(arg.value) for arg in call.args) if text]
+        if len(strings) != len(call.args) or any(arg.keyword or arg.star for arg in call.args):
+            return None
+        owner = call.func.value
+        if isinstance(owner, cst.Name) and owner.value == "self":
+            label = self._config_label(scope)
+            if label is None or len(strings) != 1 or "." in strings[0]:
+                return None
+            return f"{label}.{strings[0]}"
+        if len(strings) == 2:
+            return ".".join(strings)
+        if len(strings) == 1 and strings[0].count(".") == 1:
+            return strings[0]
+        return None
+
+    def _config_label(self, scope: Scope) -> str | None:
+        """The label of the AppConfig whose method ``scope`` is: its ``label``, or the
+        last part of its ``name``, as its body assigns them."""
+        current: Scope | None = scope
+        while current is not None and current.kind is not ScopeKind.CLASS:
+            current = current.parent
+        if current is None or not isinstance(current.node, cst.ClassDef):
+            return None
+        node = current.node
+        bases = set().union(
+            *(self.definitions.class_names(b.value, self.scopes.module_scope) for b in node.bases)
+        )
+        if not bases & APP_CONFIG_CLASSES or not isinstance(node.body, cst.IndentedBlock):
+            return None
+        assigned: dict[str, str | None] = {}
+        for statement in node.body.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if (
+                    isinstance(small, cst.Assign)
+                    and len(small.targets) == 1
+                    and isinstance(small.targets[0].target, cst.Name)
+                ):
+                    assigned[small.targets[0].target.value] = _string(small.value)
+        if "label" in assigned:
+            return assigned["label"]
+        name = assigned.get("name")
+        return name.rsplit(".", 1)[-1] if name else None
 
     def _signal_uses(
         self,
@@ -424,6 +503,13 @@ class SignalFacts:
         )
 
 
+def _string(expression: cst.BaseExpression) -> str | None:
+    if isinstance(expression, cst.SimpleString):
+        evaluated = expression.evaluated_value
+        return evaluated if isinstance(evaluated, str) else None
+    return None
+
+
 def _within(inner: Scope, outer: Scope) -> bool:
     current: Scope | None = inner
     while current is not None:
@@ -433,12 +519,16 @@ def _within(inner: Scope, outer: Scope) -> bool:
     return False
 
 
-def _m2m_fields(node: cst.ClassDef, module: cst.Module) -> tuple[tuple[str, str | None], ...]:
-    """``name = ...ManyToManyField(..., through=X)`` in a class body: (name, X as text)."""
+def _m2m_fields(
+    node: cst.ClassDef, module: cst.Module
+) -> tuple[tuple[tuple[str, str | None], ...], tuple[str, ...]]:
+    """``name = ...ManyToManyField(..., through=X)`` in a class body: (name, X as text);
+    and the text of every ``through=`` of a call assigned there (``TaggableManager``'s)."""
     fields: list[tuple[str, str | None]] = []
+    intermediates: list[str] = []
     body = node.body
     if not isinstance(body, cst.IndentedBlock):
-        return ()
+        return (), ()
     for statement in body.body:
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
@@ -448,10 +538,7 @@ def _m2m_fields(node: cst.ClassDef, module: cst.Module) -> tuple[tuple[str, str 
             target, value = small.targets[0].target, small.value
             if not isinstance(target, cst.Name) or not isinstance(value, cst.Call):
                 continue
-            callee = dotted_name(value.func)
-            if callee is None or callee.rsplit(".", 1)[-1] != "ManyToManyField":
-                continue
-            through = keyword_argument(value.args, "through")
+            through = keyword_argument(value.args, vocabulary.THROUGH)
             through_text = None
             if through is not None:
                 through_value = through.value
@@ -460,5 +547,36 @@ def _m2m_fields(node: cst.ClassDef, module: cst.Module) -> tuple[tuple[str, str 
                     through_text = evaluated if isinstance(evaluated, str) else None
                 else:
                     through_text = module.code_for_node(through_value)
+                if through_text is not None:
+                    intermediates.append(through_text)
+            callee = dotted_name(value.func)
+            if callee is None or callee.rsplit(".", 1)[-1] != vocabulary.M2M_FIELD:
+                continue
             fields.append((target.value, through_text))
-    return tuple(fields)
+    return tuple(fields), tuple(intermediates)
+
+
+def _abstract(node: cst.ClassDef) -> bool:
+    """Whether the class body holds ``class Meta: abstract = True``."""
+    body = node.body
+    if not isinstance(body, cst.IndentedBlock):
+        return False
+    for statement in body.body:
+        if not isinstance(statement, cst.ClassDef) or statement.name.value != "Meta":
+            continue
+        meta = statement.body
+        lines = meta.body if isinstance(meta, cst.IndentedBlock) else [meta]
+        for line in lines:
+            if not isinstance(line, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+                continue
+            for small in line.body:
+                if (
+                    isinstance(small, cst.Assign)
+                    and len(small.targets) == 1
+                    and isinstance(small.targets[0].target, cst.Name)
+                    and small.targets[0].target.value == vocabulary.ABSTRACT
+                    and isinstance(small.value, cst.Name)
+                    and small.value.value == "True"
+                ):
+                    return True
+    return False
