@@ -10,8 +10,10 @@ hold anything a rule looks at. A file is parsed when its bytes show one of:
   (Django's, a catalogued package's, a declared one): every way to reach a signal object
   spells the name it was defined under;
 - an import from a Django signals module that names something the module lacks in some
-  supported version, or an attribute ``signals.X`` of such a module imported whole
-  (``from django.db.models import signals``) that it lacks (checked here, on the text);
+  supported version, an import of a signal, ``receiver`` or ``Signal`` from a Django
+  module that lacks it in some supported version, or an attribute ``signals.X`` of such
+  a module imported whole (``from django.db.models import signals``) that it lacks
+  (checked here, on the text);
 - after a first round: ``connect``/``receiver``/``send`` with the name of a signal the
   project defines, or ``ManyToManyField`` with the name of a model used as an
   ``m2m_changed`` sender (see :meth:`Prefilter.second_pass`).
@@ -194,8 +196,8 @@ class Prefilter:
         # Plain substring tests first: they are many times faster than any pattern.
         if names is not None and _uses(data) and names.search(data):
             return True
-        if _WATCHED_PACKAGE in data and _holds_any(data, _SIGNAL_MODULES):
-            return self._suspicious_imports(data)
+        if _WATCHED_PACKAGE in data:
+            return self._suspicious_imports(data, _holds_any(data, _SIGNAL_MODULES))
         return False
 
     def second_pass(
@@ -238,9 +240,11 @@ class Prefilter:
                     senders.add(name)
         return signals, senders
 
-    def _suspicious_imports(self, data: bytes) -> bool:
-        """Whether an import from a Django module the catalogue knows may be wrong."""
-        from signallint.module_names import Verdict, judge
+    def _suspicious_imports(self, data: bytes, signal_modules: bool) -> bool:
+        """Whether an import from a Django module the catalogue knows, or of a signal,
+        ``receiver`` or ``Signal`` from any Django module, may be wrong (``signal_modules``:
+        whether the text names a module that defines signals)."""
+        from signallint.module_names import Verdict, is_checked, judge
 
         nowhere = Span(0, 0, 0, 0)
 
@@ -263,9 +267,9 @@ class Prefilter:
                         if not fine(submodule, attribute.decode("ascii", "replace")):
                             return True
                     continue
-                if module in catalogue.MODULE_NAMES and not fine(module, name):
+                if is_checked(module, name) and not fine(module, name):
                     return True
-        return (
+        return signal_modules and (
             next(_at_line_starts(_IMPORT_MODULE, data), None) is not None
             or _MODULE_PATH.search(data) is not None
         )
