@@ -323,6 +323,43 @@ def test_bad_imports_match_the_installed_django(load) -> None:  # type: ignore[n
                 load(source)
 
 
+# -- Checking on after a wrong import (SIG102 + the receiver's rules) ------------------
+
+WRONG_MODULE_NO_KWARGS = """
+    from django.db.models.signals import user_logged_out
+
+    calls = []
+
+    def on_logout(sender, request, user):
+        calls.append(user)
+
+    def connect():
+        user_logged_out.connect(on_logout)
+"""
+
+
+def test_wrong_import_still_checks_its_receivers(load) -> None:  # type: ignore[no-untyped-def]
+    """The import fails (SIG102); once it is fixed, the receiver fails as SIG001 says,
+    so SIG001 is reported from the start."""
+    from django.test import override_settings
+
+    assert reported(WRONG_MODULE_NO_KWARGS) == {"SIG102", "SIG001"}
+    with pytest.raises(ImportError):
+        load(WRONG_MODULE_NO_KWARGS)
+    fixed = WRONG_MODULE_NO_KWARGS.replace(
+        "django.db.models.signals", "django.contrib.auth.signals"
+    )
+    assert reported(fixed) == {"SIG001"}
+    module = load(fixed)
+    with override_settings(DEBUG=True), pytest.raises(ValueError, match=r"\*\*kwargs"):
+        module.connect()
+    both = fixed.replace("request, user)", "request, user, **kwargs)")
+    assert reported(both) == set()
+    module = load(both)
+    with override_settings(DEBUG=True):
+        module.connect()
+
+
 # -- SIG2xx: connections that never fire ----------------------------------------------
 
 

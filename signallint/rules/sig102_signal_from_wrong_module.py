@@ -30,7 +30,9 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     ## Why is this bad?
     The import raises `ImportError` (or the attribute lookup `AttributeError`) when the
     module is imported, and modules that hold receivers are often imported only at
-    start-up in production. The message says where the signal lives.
+    start-up in production. The message says where the signal lives. Its receivers are
+    still checked against that signal (SIG001, SIG002, ...), as they will run once the
+    import is fixed.
 
     ## Example
     ```python
