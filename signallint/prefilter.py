@@ -143,6 +143,17 @@ _MODULE_PATH = re.compile(
 )
 
 
+# The modules whose every name is judged, and their packages (``from django.db.models
+# import signals`` brings one in whole).
+_KNOWN_AND_PARENTS = frozenset(
+    ".".join(parts[:end])
+    for parts in (module.split(".") for module in catalogue.MODULE_NAMES)
+    for end in range(1, len(parts) + 1)
+)
+# A name whose import from any Django module is judged.
+_CHECKED_NAME = re.compile(rb"\b" + _words(vocabulary.IMPORT_CHECKED_NAMES) + rb"\b")
+
+
 def _at_line_starts(pattern: re.Pattern[bytes], data: bytes) -> Iterator[re.Match[bytes]]:
     """Matches of ``pattern`` with nothing but spaces and tabs before them on their line
     (as ``^[ \t]*`` in multi-line mode would find them)."""
@@ -255,6 +266,8 @@ class Prefilter:
 
         for match in _at_line_starts(_FROM_IMPORT, data):
             module = match.group(1).decode("ascii")
+            if module not in _KNOWN_AND_PARENTS and _CHECKED_NAME.search(match.group(2)) is None:
+                continue  # names nothing the import rules judge
             for name, bound in _names(match.group(2)):
                 if name == "*":
                     continue
