@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from signallint import catalogue, exports, thirdparty
+from signallint import catalogue, exports, module_names, thirdparty
 from signallint.catalogue import Kwarg, SignalSpec, Version
 from signallint.facts import ModelClass, ProjectFacts, SendCall, SignalDef, SignalUse
 
@@ -81,9 +81,18 @@ class RuleContext:
         is no re-export, or one we cannot follow)."""
         return self.aliases.get(name, name)
 
-    def signal_of(self, use: SignalUse) -> SignalSpec | None:
-        """The one signal ``use`` refers to, or None when unknown or ambiguous."""
-        specs = {self.signals.get(name) for name in use.candidates}
+    def signal_of(self, use: SignalUse, *, meant: bool = True) -> SignalSpec | None:
+        """The one signal ``use`` refers to, or None when unknown or ambiguous.
+
+        With ``meant``, a built-in signal imported from a Django module that lacks it
+        counts as that signal (SIG102 reports the import; the receivers are checked as
+        they will run once it is fixed); without, only what the names really are.
+        """
+        specs = {
+            self.signals.get(name)
+            or (module_names.meant_signal(name, self.version) if meant else None)
+            for name in use.candidates
+        }
         if len(specs) != 1:
             return None
         return specs.pop()

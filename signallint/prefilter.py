@@ -10,8 +10,10 @@ hold anything a rule looks at. A file is parsed when its bytes show one of:
   (Django's, a catalogued package's, a declared one): every way to reach a signal object
   spells the name it was defined under;
 - an import from a Django signals module that names something the module lacks in some
-  supported version, or an attribute ``signals.X`` of such a module imported whole
-  (``from django.db.models import signals``) that it lacks (checked here, on the text);
+  supported version, an import of a signal, ``receiver`` or ``Signal`` from a Django
+  module that lacks it in some supported version, or an attribute ``signals.X`` of such
+  a module imported whole (``from django.db.models import signals``) that it lacks
+  (checked here, on the text);
 - after a first round: ``connect``/``receiver``/``send`` with the name of a signal the
   project defines, or ``class Name`` (or ``through`` and ``Name``) where ``Name`` is a
   class used as an ``m2m_changed`` sender (see :meth:`Prefilter.second_pass`).
@@ -142,6 +144,17 @@ _MODULE_PATH = re.compile(
 )
 
 
+# The modules whose every name is judged, and their packages (``from django.db.models
+# import signals`` brings one in whole).
+_KNOWN_AND_PARENTS = frozenset(
+    ".".join(parts[:end])
+    for parts in (module.split(".") for module in catalogue.MODULE_NAMES)
+    for end in range(1, len(parts) + 1)
+)
+# A name whose import from any Django module is judged.
+_CHECKED_NAME = re.compile(rb"\b" + _words(vocabulary.IMPORT_CHECKED_NAMES) + rb"\b")
+
+
 def _at_line_starts(pattern: re.Pattern[bytes], data: bytes) -> Iterator[re.Match[bytes]]:
     """Matches of ``pattern`` with nothing but spaces and tabs before them on their line
     (as ``^[ \t]*`` in multi-line mode would find them)."""
@@ -212,8 +225,8 @@ class Prefilter:
         # Plain substring tests first: they are many times faster than any pattern.
         if names is not None and _uses(data) and names.search(data):
             return True
-        if _WATCHED_PACKAGE in data and _holds_any(data, _SIGNAL_MODULES):
-            return self._suspicious_imports(data)
+        if _WATCHED_PACKAGE in data:
+            return self._suspicious_imports(data, _holds_any(data, _SIGNAL_MODULES))
         return False
 
     def second_pass(
@@ -283,9 +296,11 @@ class Prefilter:
                         senders.add(name)
         return signals, senders
 
-    def _suspicious_imports(self, data: bytes) -> bool:
-        """Whether an import from a Django module the catalogue knows may be wrong."""
-        from signallint.module_names import Verdict, judge
+    def _suspicious_imports(self, data: bytes, signal_modules: bool) -> bool:
+        """Whether an import from a Django module the catalogue knows, or of a signal,
+        ``receiver`` or ``Signal`` from any Django module, may be wrong (``signal_modules``:
+        whether the text names a module that defines signals)."""
+        from signallint.module_names import Verdict, is_checked, judge
 
         nowhere = Span(0, 0, 0, 0)
 
@@ -296,6 +311,8 @@ class Prefilter:
 
         for match in _at_line_starts(_FROM_IMPORT, data):
             module = match.group(1).decode("ascii")
+            if module not in _KNOWN_AND_PARENTS and _CHECKED_NAME.search(match.group(2)) is None:
+                continue  # names nothing the import rules judge
             for name, bound in _names(match.group(2)):
                 if name == "*":
                     continue
@@ -308,9 +325,9 @@ class Prefilter:
                         if not fine(submodule, attribute.decode("ascii", "replace")):
                             return True
                     continue
-                if module in catalogue.MODULE_NAMES and not fine(module, name):
+                if is_checked(module, name) and not fine(module, name):
                     return True
-        return (
+        return signal_modules and (
             next(_at_line_starts(_IMPORT_MODULE, data), None) is not None
             or _MODULE_PATH.search(data) is not None
         )

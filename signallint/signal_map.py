@@ -142,7 +142,7 @@ def map_of(
             for signal in signals_connected(connection, context):
                 entry(signal).receivers.append(receiver)
         for send in facts.send_calls:
-            spec = context.signal_of(send.signal)
+            spec = context.signal_of(send.signal, meant=False)
             if spec is not None:
                 signal = f"{spec.module}.{spec.name}"
             elif len(send.signal.candidates) == 1:

@@ -50,6 +50,9 @@ SEND_METHODS = tuple(method.value for method in SendMethod)
 
 # The package of every module whose names the catalogue knows (catalogue.MODULE_NAMES).
 WATCHED_PACKAGE = "django"
+# The names whose import from any module of that package is checked
+# (signallint/django_modules.py knows the modules that provide each).
+IMPORT_CHECKED_NAMES = DJANGO_SIGNAL_NAMES | {RECEIVER, SIGNAL_CLASS}
 # Those modules by their last part, as an attribute reaches them (``signals.X``).
 WATCHED_MODULE_SUFFIXES = tuple(
     sorted({name.rsplit(".", 1)[-1] for name in catalogue.MODULE_NAMES})

@@ -11,14 +11,20 @@ Every check looks only at the records for the installed version, ``django.VERSIO
   calling file) match the catalogue, ``always`` included;
 * MODULE_NAMES: every name importable from the listed modules is listed;
 * runtime: each signal is really triggered in a small in-memory project and the keyword
-  names its receivers get match the catalogue.
+  names its receivers get match the catalogue;
+* Django's modules (signallint/django_modules.py): every module of the installed Django
+  is listed for its version and no other; every listed module that imports here has
+  exactly the signal names, ``receiver`` and ``Signal`` the table says it provides.
 """
 
 from __future__ import annotations
 
 import ast
 import importlib
+import json
 import pkgutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,7 +35,7 @@ from typing import Any
 import django
 import pytest
 
-from signallint import catalogue
+from signallint import catalogue, django_modules, module_names, vocabulary
 from signallint.catalogue import (
     DISPATCHER_KWARGS,
     MODULE_NAMES,
@@ -177,6 +183,98 @@ def test_module_names_are_complete(module: str, django_env: None) -> None:
         names.update(info.name for info in pkgutil.iter_modules(imported.__path__))
     missing = names - MODULE_NAMES[module]
     assert not missing, f"from {module} import X works for {sorted(missing)}"
+
+
+# ---------------------------------------------------------------------------
+# Django's modules, and which provide each signal name (django_modules.py)
+# ---------------------------------------------------------------------------
+
+
+def _modules_on_disk(path: Path, prefix: str) -> Iterator[str]:
+    """The modules ``pkgutil`` finds under ``path``, without importing any."""
+    for info in pkgutil.iter_modules([str(path)]):
+        name = f"{prefix}.{info.name}"
+        yield name
+        if info.ispkg:
+            yield from _modules_on_disk(path / info.name, name)
+
+
+def _listed_modules(version: Version) -> set[str]:
+    return {m for m in module_names._modules() if module_names.module_exists(m, version)}
+
+
+def test_module_table_lists_every_module_of_the_installed_django() -> None:
+    root = Path(django.__file__).resolve().parent
+    on_disk = {"django", *_modules_on_disk(root, "django")}
+    listed = _listed_modules(VERSION)
+    assert sorted(on_disk - listed) == [], "modules missing from django_modules.MODULES"
+    assert sorted(listed - on_disk) == [], f"listed but not in Django {VERSION}"
+
+
+def test_module_table_is_well_formed() -> None:
+    assert set(django_modules.PROVIDERS) == vocabulary.IMPORT_CHECKED_NAMES
+    every = set().union(*(_listed_modules(v) for v in SUPPORTED_VERSIONS))
+    for name in django_modules.PROVIDERS:
+        for module in module_names._providers(name):
+            assert module in every, (name, module)
+            for version in SUPPORTED_VERSIONS:
+                if module_names.provides(module, name, version):
+                    assert module_names.module_exists(module, version), (name, module, version)
+    # Each catalogued signal is provided by its module and re-exports exactly when it exists.
+    for spec in SIGNALS:
+        for version in SUPPORTED_VERSIONS:
+            for module in (spec.module, *spec.reexported_from):
+                assert module_names.provides(module, spec.name, version) == spec.exists_in(
+                    version
+                ), (spec.qualified_name, module, version)
+    for version in SUPPORTED_VERSIONS:
+        for module in RECEIVER_MODULES:
+            assert module_names.provides(module, "receiver", version)
+            assert module_names.provides(module, "Signal", version)
+    assert not module_names.module_exists("django.dispatch.signals", VERSION)
+    assert not module_names.provides("django.contrib.auth.models", "user_logged_in", VERSION)
+
+
+@pytest.fixture(scope="module")
+def probed_modules() -> dict[str, list[str] | str]:
+    """Every listed module of the installed version, imported in a subprocess: the
+    checked names it has, or the type of the error that kept it from importing."""
+    listed = sorted(_listed_modules(VERSION))
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.django_module_probe"],
+        input="\n".join(listed),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    found: dict[str, list[str] | str] = json.loads(done.stdout)
+    assert sorted(found) == listed
+    return found
+
+
+def test_module_table_providers_match_real_imports(
+    probed_modules: dict[str, list[str] | str],
+) -> None:
+    imported = {m: names for m, names in probed_modules.items() if isinstance(names, list)}
+    # Only optional dependencies (database drivers, GDAL, jinja2, selenium...) may keep a
+    # module from importing: most of Django must have been checked.
+    assert len(imported) > 0.8 * len(probed_modules), {
+        m: e for m, e in probed_modules.items() if isinstance(e, str)
+    }
+    wrong = {}
+    for module, names in imported.items():
+        if module_names._in(module_names._open_modules().get(module), VERSION):
+            continue  # a module-level __getattr__: the table claims nothing
+        table = {
+            n for n in vocabulary.IMPORT_CHECKED_NAMES if module_names.provides(module, n, VERSION)
+        }
+        if table != set(names):
+            wrong[module] = {
+                "listed only": sorted(table - set(names)),
+                "real only": sorted(set(names) - table),
+            }
+    assert wrong == {}
 
 
 # ---------------------------------------------------------------------------

@@ -251,6 +251,22 @@ def test_sig003_fixed(load) -> None:  # type: ignore[no-untyped-def]
         pytest.param(
             "from django.db.models.signals import receiver\n", "SIG103", id="SIG103-wrong-module"
         ),
+        # Any Django module: only the modules that bind a name provide it.
+        pytest.param(
+            "from django.contrib.auth.models import user_logged_in\n",
+            "SIG102",
+            id="SIG102-any-module",
+        ),
+        pytest.param(
+            "from django.core.management.signals import pre_migrate\n",
+            "SIG102",
+            id="SIG102-no-such-module",
+        ),
+        pytest.param("from django.db.models import post_delete\n", "SIG102", id="SIG102-package"),
+        pytest.param(
+            "from django.dispatch.signals import receiver\n", "SIG103", id="SIG103-no-such-module"
+        ),
+        pytest.param("from django.db.models import Signal\n", "SIG103", id="SIG103-signal-class"),
     ],
 )
 def test_bad_imports_fail_at_import_time(load, source: str, code: str) -> None:  # type: ignore[no-untyped-def]
@@ -268,11 +284,80 @@ def test_bad_imports_fail_at_import_time(load, source: str, code: str) -> None: 
         "from django.contrib.auth import user_logged_in\n",
         "from django.dispatch import receiver\n",
         "from django.dispatch.dispatcher import receiver\n",
+        # Modules that import a name for their own use provide it too.
+        "from django.contrib.auth.apps import user_logged_in\n",
+        "from django.db.models.base import post_save\n",
+        "from django.test.signals import receiver\n",
+        "from django.db.models.signals import Signal\n",
     ],
 )
 def test_good_imports_work(load, source: str) -> None:  # type: ignore[no-untyped-def]
     assert reported(source) == set()
     load(source)
+
+
+def test_bad_imports_match_the_installed_django(load) -> None:  # type: ignore[no-untyped-def]
+    """Each import the table judges for the installed version fails exactly when
+    signallint reports it (both directions, every module that provides a name)."""
+    from signallint import module_names
+    from signallint.settings import Settings
+
+    version = _installed_version()
+    settings = Settings(django_version=version)
+    cases = [
+        ("django.contrib.auth.apps", "user_logged_in"),
+        ("django.contrib.auth.models", "user_logged_in"),
+        ("django.db.models.options", "setting_changed"),
+        ("django.tasks.signals", "setting_changed"),
+        ("django.db.models.base", "post_save"),
+        ("django.db.models", "post_save"),
+    ]
+    for module, name in cases:
+        source = f"from {module} import {name}\n"
+        works = module_names.provides(module, name, version)
+        assert (check_source(source, "case.py", settings) == []) == works, source
+        if works:
+            load(source)
+        else:
+            with pytest.raises(ImportError):
+                load(source)
+
+
+# -- Checking on after a wrong import (SIG102 + the receiver's rules) ------------------
+
+WRONG_MODULE_NO_KWARGS = """
+    from django.db.models.signals import user_logged_out
+
+    calls = []
+
+    def on_logout(sender, request, user):
+        calls.append(user)
+
+    def connect():
+        user_logged_out.connect(on_logout)
+"""
+
+
+def test_wrong_import_still_checks_its_receivers(load) -> None:  # type: ignore[no-untyped-def]
+    """The import fails (SIG102); once it is fixed, the receiver fails as SIG001 says,
+    so SIG001 is reported from the start."""
+    from django.test import override_settings
+
+    assert reported(WRONG_MODULE_NO_KWARGS) == {"SIG102", "SIG001"}
+    with pytest.raises(ImportError):
+        load(WRONG_MODULE_NO_KWARGS)
+    fixed = WRONG_MODULE_NO_KWARGS.replace(
+        "django.db.models.signals", "django.contrib.auth.signals"
+    )
+    assert reported(fixed) == {"SIG001"}
+    module = load(fixed)
+    with override_settings(DEBUG=True), pytest.raises(ValueError, match=r"\*\*kwargs"):
+        module.connect()
+    both = fixed.replace("request, user)", "request, user, **kwargs)")
+    assert reported(both) == set()
+    module = load(both)
+    with override_settings(DEBUG=True):
+        module.connect()
 
 
 # -- SIG2xx: connections that never fire ----------------------------------------------

@@ -31,6 +31,7 @@ from signallint.facts import (
     SignalDef,
     SignalUse,
 )
+from signallint.module_names import is_checked, is_django_module
 from signallint.names import BindingKind, Scope, ScopeKind, dotted_name
 
 # The spellings come from signallint.vocabulary, which the screening builds on too.
@@ -100,7 +101,14 @@ class SignalFacts:
                 self._signal_targets[target] = node.value
 
     def visit_ImportFrom(self, node: cst.ImportFrom, base: str | None) -> None:
-        if base is not None and base in catalogue.MODULE_NAMES:
+        if base is None or isinstance(node.names, cst.ImportStar):
+            return
+        if base in catalogue.MODULE_NAMES or (
+            is_django_module(base)
+            and any(
+                dotted_name(alias.name) in vocabulary.IMPORT_CHECKED_NAMES for alias in node.names
+            )
+        ):
             self._import_froms.append((node, base))
             self.spans.remember(node)
 
@@ -224,7 +232,7 @@ class SignalFacts:
             assert not isinstance(node.names, cst.ImportStar)
             for alias in node.names:
                 name = dotted_name(alias.name)
-                if name is not None:
+                if name is not None and is_checked(base, name):
                     span = self.spans.span(alias.name, node)
                     refs.append(ModuleNameRef(base, name, span, via_import=True))
         for attribute, scope in self._attributes:

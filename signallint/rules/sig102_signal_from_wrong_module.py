@@ -21,12 +21,18 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds a real Django signal imported from (or looked up on) a module that does not
-    have it, such as `request_finished` from `django.db.models.signals`.
+    have it, such as `request_finished` from `django.db.models.signals`. Any Django
+    module is judged, by what it provides in the target Django version:
+    `user_logged_in` from `django.contrib.auth.models`, `pre_migrate` from
+    `django.core.management.signals` (no such module), `setting_changed` from
+    `django.tasks.signals` before Django 6.0.
 
     ## Why is this bad?
     The import raises `ImportError` (or the attribute lookup `AttributeError`) when the
     module is imported, and modules that hold receivers are often imported only at
-    start-up in production. The message says where the signal lives.
+    start-up in production. The message says where the signal lives. Its receivers are
+    still checked against that signal (SIG001, SIG002, ...), as they will run once the
+    import is fixed.
 
     ## Example
     ```python
@@ -45,6 +51,12 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     today, so no working code changes meaning, and the name bound is the same. It is
     not offered for `module.name` attribute lookups, for a name that several Django
     modules define, or when removing the name from its line would delete a comment.
+
+    ## Known problems
+    A Django module that imports a signal for its own use provides it too
+    (`from django.db.models.base import post_save` works): such imports are not
+    reported, although the next release may drop them. Attribute lookups
+    (`models.post_save`) are judged only on the signal modules themselves.
     """
     for ref in facts.module_name_refs:
         judgement = judge(ref, context.version)

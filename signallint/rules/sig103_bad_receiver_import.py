@@ -10,25 +10,30 @@ from signallint.module_names import Verdict, judge
 from signallint.rules import Finding, Fix, Message, rule
 
 BAD_RECEIVER = Message("`{module}` has no `{name}`; import `receiver` from `django.dispatch`")
+BAD_SIGNAL_CLASS = Message("`{module}` has no `Signal`; import `Signal` from `django.dispatch`")
 
 
 @rule(
     "SIG103",
     "bad-receiver-import",
     BAD_RECEIVER,
+    BAD_SIGNAL_CLASS,
     fix=Fix.SAFE,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Finds a misspelled `receiver` (`reciver`, `reciever`) imported from
-    `django.dispatch`, and `receiver` imported from a module that does not have it
-    (such as `django.db.models.signals`).
+    `django.dispatch`, and `receiver` or `Signal` imported from a Django module that
+    does not have it in the target Django version (such as `django.db.models.signals`
+    for `receiver`, `django.db.models` for `Signal`, or `django.dispatch.signals`,
+    which does not exist). Modules that import them for their own use provide them
+    too (`from django.test.signals import receiver` works) and are not reported.
 
     ## Why is this bad?
     The import raises `ImportError` when the module is imported, so none of its
-    receivers is ever connected. `receiver` lives in `django.dispatch` (and
-    `django.dispatch.dispatcher`, which defines it).
+    receivers is ever connected. `receiver` and `Signal` live in `django.dispatch` (and
+    `django.dispatch.dispatcher`, which defines them).
 
     ## Example
     ```python
@@ -49,15 +54,26 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     has no behaviour to preserve, and a near-`receiver` imported from Django's
     dispatch module can mean nothing else. A `receiver` imported from the wrong module
     is imported from `django.dispatch` instead (merged into an existing
-    `from django.dispatch import ...` line when there is one).
+    `from django.dispatch import ...` line when there is one), and so is a `Signal`
+    imported from the wrong module.
     """
     for ref in facts.module_name_refs:
-        if judge(ref, context.version).verdict is Verdict.BAD_RECEIVER:
+        verdict = judge(ref, context.version).verdict
+        if verdict is Verdict.BAD_RECEIVER:
             yield Finding(
                 ref.span,
                 BAD_RECEIVER.format(module=ref.module, name=ref.name),
                 _repair(ref),
             )
+        elif verdict is Verdict.BAD_SIGNAL_CLASS:
+            yield Finding(ref.span, BAD_SIGNAL_CLASS.format(module=ref.module), _move_signal(ref))
+
+
+def _move_signal(ref: ModuleNameRef) -> fixes.Fix | None:
+    if not ref.via_import:
+        return None
+    action = fixes.MoveImport(ref.span, "Signal", "django.dispatch")
+    return fixes.safe(action, "import `Signal` from `django.dispatch`")
 
 
 def _repair(ref: ModuleNameRef) -> fixes.Fix | None:
