@@ -106,3 +106,15 @@ def argument(args: Sequence[cst.Arg], position: int, keyword: str) -> cst.Arg | 
 
 def keyword_argument(args: Sequence[cst.Arg], keyword: str) -> cst.Arg | None:
     return next((a for a in args if a.keyword is not None and a.keyword.value == keyword), None)
+
+
+def names_bound(target: cst.BaseExpression) -> list[str]:
+    """The plain names an assignment target binds (``a``, ``a, (b, *c)``); attributes
+    and subscripts bind none."""
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [name for element in target.elements for name in names_bound(element.value)]
+    if isinstance(target, cst.StarredElement):
+        return names_bound(target.value)
+    return []

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from signallint.collect.definitions import Definitions
+from signallint.collect.definitions import Definitions, names_bound
 from signallint.collect.spans import SpanLocator
 from signallint.facts import Member
 from signallint.names import ScopeKind, dotted_name
@@ -94,7 +94,7 @@ class Members:
             if isinstance(target.target, cst.Name):
                 self._bind(target.target.value, self._value(node.value))
             else:
-                for name in _names_bound(target.target):
+                for name in names_bound(target.target):
                     self._bind(name, None)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
@@ -104,7 +104,7 @@ class Members:
     def visit_Del(self, node: cst.Del) -> None:
         if not self._at_module_level():
             return
-        for name in _names_bound(node.target):
+        for name in names_bound(node.target):
             if self.spans.in_module_body:
                 self._bound.pop(name, None)
             elif name in self._bound:
@@ -142,13 +142,3 @@ def _operands(value: cst.IfExp | cst.BooleanOperation) -> tuple[cst.BaseExpressi
     if isinstance(value, cst.IfExp):
         return value.body, value.orelse
     return value.left, value.right
-
-
-def _names_bound(target: cst.BaseExpression) -> list[str]:
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return [name for element in target.elements for name in _names_bound(element.value)]
-    if isinstance(target, cst.StarredElement):
-        return _names_bound(target.value)
-    return []

@@ -11,7 +11,7 @@ import re
 
 import libcst as cst
 
-from signallint.collect.definitions import Definitions, argument, keyword_argument
+from signallint.collect.definitions import Definitions, argument, keyword_argument, names_bound
 from signallint.collect.members import Members
 from signallint.collect.spans import SpanLocator
 from signallint.facts import (
@@ -98,7 +98,7 @@ class WiringFacts:
             if isinstance(target.target, cst.Name):
                 self._remember(target.target.value, node.value)
             else:
-                for name in _target_names(target.target):
+                for name in names_bound(target.target):
                     self._opaque.add(name)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
@@ -410,13 +410,3 @@ def _simple_assignment(
     ):
         return small.target.value, small.value
     return None
-
-
-def _target_names(target: cst.BaseExpression) -> list[str]:
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return [name for element in target.elements for name in _target_names(element.value)]
-    if isinstance(target, cst.StarredElement):
-        return _target_names(target.value)
-    return []
