@@ -118,3 +118,12 @@ def names_bound(target: cst.BaseExpression) -> list[str]:
     if isinstance(target, cst.StarredElement):
         return names_bound(target.value)
     return []
+
+
+def string_value(expression: cst.BaseExpression) -> str | None:
+    """The text of a string literal (implicitly concatenated ones too); None for
+    anything else, bytes and f-strings included."""
+    if isinstance(expression, (cst.SimpleString, cst.ConcatenatedString)):
+        value = expression.evaluated_value
+        return value if isinstance(value, str) else None
+    return None

@@ -7,7 +7,7 @@ from __future__ import annotations
 import libcst as cst
 
 from signallint import vocabulary
-from signallint.collect.definitions import Definitions
+from signallint.collect.definitions import Definitions, string_value
 from signallint.collect.locals import LocalNames
 from signallint.collect.spans import SpanLocator
 from signallint.facts import Sender
@@ -96,7 +96,7 @@ class Senders:
             return None
         if call.func.attr.value != vocabulary.GET_MODEL:
             return None
-        strings = [text for text in (_string(arg.value) for arg in call.args) if text]
+        strings = [text for text in (string_value(arg.value) for arg in call.args) if text]
         if len(strings) != len(call.args) or any(arg.keyword or arg.star for arg in call.args):
             return None
         owner = call.func.value
@@ -135,15 +135,8 @@ class Senders:
                     and len(small.targets) == 1
                     and isinstance(small.targets[0].target, cst.Name)
                 ):
-                    assigned[small.targets[0].target.value] = _string(small.value)
+                    assigned[small.targets[0].target.value] = string_value(small.value)
         if "label" in assigned:
             return assigned["label"]
         name = assigned.get("name")
         return name.rsplit(".", 1)[-1] if name else None
-
-
-def _string(expression: cst.BaseExpression) -> str | None:
-    if isinstance(expression, cst.SimpleString):
-        evaluated = expression.evaluated_value
-        return evaluated if isinstance(evaluated, str) else None
-    return None

@@ -11,7 +11,13 @@ import re
 
 import libcst as cst
 
-from signallint.collect.definitions import Definitions, argument, keyword_argument, names_bound
+from signallint.collect.definitions import (
+    Definitions,
+    argument,
+    keyword_argument,
+    names_bound,
+    string_value,
+)
 from signallint.collect.members import Members
 from signallint.collect.spans import SpanLocator
 from signallint.facts import (
@@ -204,7 +210,7 @@ class WiringFacts:
 
     def _name_pattern(self, expression: cst.BaseExpression, scope: Scope) -> str:
         """A module name as a pattern: literal text, ``*`` for what is known at runtime only."""
-        literal = _string_value(expression)
+        literal = string_value(expression)
         if literal is not None:
             return literal
         pattern = "*"
@@ -228,11 +234,11 @@ class WiringFacts:
                     expression.right, scope
                 )
             elif isinstance(expression.operator, cst.Modulo):
-                template = _string_value(expression.left)
+                template = string_value(expression.left)
                 if template is not None:
                     pattern = _PERCENT_FIELD.sub("*", template)
         elif isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute):
-            template = _string_value(expression.func.value)
+            template = string_value(expression.func.value)
             method = expression.func.attr.value
             if template is not None and method == "format":
                 pattern = _FORMAT_FIELD.sub("*", template)
@@ -300,7 +306,7 @@ class WiringFacts:
                         else:
                             default_unknown = True
                     elif name in ("name", "label"):
-                        strings[name] = _string_value(value)
+                        strings[name] = string_value(value)
             module_scope = self.scopes.module_scope
             found.append(
                 ClassFact(
@@ -328,7 +334,7 @@ class WiringFacts:
             method = call.func.attr.value
             values = [arg.value for arg in call.args if arg.keyword is None]
             if method in ("append", "insert") and values:
-                value = _string_value(values[-1])
+                value = string_value(values[-1])
                 if value is None:
                     complete = False
                 else:
@@ -353,7 +359,7 @@ class WiringFacts:
 
     def _strings_of(self, value: cst.BaseExpression, entries: list[str], seen: set[str]) -> bool:
         """Collect the strings a list expression holds; False if some part is unknown."""
-        literal = _string_value(value)
+        literal = string_value(value)
         if literal is not None:
             entries.append(literal)
             return True
@@ -381,19 +387,12 @@ class WiringFacts:
         if not values:
             return None
         value = values[-1]
-        return DefaultAppConfig(_string_value(value), self.spans.span(value))
+        return DefaultAppConfig(string_value(value), self.spans.span(value))
 
 
 def _opaque(pattern: str) -> bool:
     """True when a pattern has no literal name part at all (``*``, ``*.*``)."""
     return not pattern.replace("*", "").replace(".", "")
-
-
-def _string_value(expression: cst.BaseExpression) -> str | None:
-    if isinstance(expression, (cst.SimpleString, cst.ConcatenatedString)):
-        value = expression.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
 
 
 def _simple_assignment(
