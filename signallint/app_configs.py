@@ -50,6 +50,10 @@ class AppConfigs:
     # under two names (``Alias = ShopConfig``) is there twice. For SEVERAL_DEFAULTS,
     # those that set ``default = True``.
     names: tuple[tuple[str, ClassFact], ...] = ()
+    # What discovery alone chose: ``chosen`` unless, before Django 4.1, the package's
+    # ``default_app_config`` decided instead.
+    discovered: ClassFact | None = None
+    by_default_app_config: bool = False
 
 
 class ConfigChooser:
@@ -130,6 +134,32 @@ class ConfigChooser:
 
     def _choose(self, index: int, package: str) -> AppConfigs:
         """Django's ``AppConfig.create()`` for an app package: which subclass it uses."""
+        found = self._discover(index, package)
+        if found.choice is Choice.SEVERAL_DEFAULTS or not self._picture.honours_default_app_config:
+            return found
+        return self._follow_default_app_config(found)
+
+    def _follow_default_app_config(self, found: AppConfigs) -> AppConfigs:
+        """Before Django 4.1 a package's ``default_app_config`` wins over discovery
+        (which still runs, so several ``default = True`` still raise)."""
+        init = self._package_init(found.module)
+        setting = None if init is None else self._picture.modules[init].wiring.default_app_config
+        if setting is None:
+            return found
+        named = setting.value
+        by_name = {f"{found.package}.apps.{name}": fact for name, fact in found.names}
+        chosen = by_name.get(named or "") or next(
+            (fact for fact in found.candidates if fact.qualified_name == named), None
+        )
+        if chosen is None and named:
+            known = self.classes.get(named)
+            chosen = known if self._config_status(named, found.module) else None
+        if chosen is None:
+            return replace(found, choice=Choice.UNKNOWN, chosen=None, by_default_app_config=True)
+        return replace(found, choice=Choice.ONE, chosen=chosen, by_default_app_config=True)
+
+    def _discover(self, index: int, package: str) -> AppConfigs:
+        """Django's automatic discovery in an ``apps`` module (3.2+)."""
         unknown = AppConfigs(index, package, (), Choice.UNKNOWN)
         named = self._named_configs(index)
         if named is None:
@@ -167,7 +197,15 @@ class ConfigChooser:
                 )
         if len(chosen) == 1:
             return AppConfigs(
-                index, package, classes, Choice.ONE, chosen[0][1], listed, class_listed, named
+                index,
+                package,
+                classes,
+                Choice.ONE,
+                chosen[0][1],
+                listed,
+                class_listed,
+                named,
+                discovered=chosen[0][1],
             )
         return AppConfigs(index, package, classes, Choice.PLAIN, None, listed, class_listed, named)
 
@@ -194,11 +232,14 @@ class ConfigChooser:
                 named.append((member.name, fact))
         return tuple(named)
 
-    def _package_names(self, apps_module: int) -> set[str]:
-        """Every name the package holding an ``apps`` module may have."""
-        init = self._picture.module_at(
+    def _package_init(self, apps_module: int) -> int | None:
+        return self._picture.module_at(
             os.path.dirname(self._picture.modules[apps_module].path), "__init__.py"
         )
+
+    def _package_names(self, apps_module: int) -> set[str]:
+        """Every name the package holding an ``apps`` module may have."""
+        init = self._package_init(apps_module)
         return self._picture.modules[init].names if init is not None else set()
 
 

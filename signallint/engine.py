@@ -46,7 +46,10 @@ def enabled_rules(settings: Settings) -> tuple[Rule, ...]:
         r
         for r in all_rules()
         if r.applies_to(settings.django_version)
-        and (r.default_enabled or any(s != "SIG" and r.code.startswith(s) for s in select))
+        and (
+            r.default_enabled
+            or any(s == "ALL" or (s != "SIG" and r.code.startswith(s)) for s in select)
+        )
         and rule_enabled(r.code, select, settings.ignore)
     )
 

@@ -31,6 +31,7 @@ from enum import Enum
 
 from signallint import imports_scan
 from signallint.app_configs import AppConfigs, Choice, ConfigChooser
+from signallint.catalogue import NEWEST_VERSION, Version
 from signallint.facts import (
     ClassFact,
     DynamicImport,
@@ -44,6 +45,9 @@ from signallint.layout import is_test_path
 
 # Files that start a Django site; their directory is on sys.path when they run.
 LAUNCHERS = ("manage.py",)
+
+# Django 4.1 stopped reading a package's ``default_app_config``.
+DEFAULT_APP_CONFIG_REMOVED: Version = (4, 1)
 
 # Modules that popular packages import from every installed app (their
 # ``autodiscover_modules`` equivalents): a module of an app with one of these names is
@@ -169,7 +173,9 @@ class _Module:
 class Picture:
     """Apps, settings, import graph and reachability of one project's modules."""
 
-    def __init__(self, project: ProjectFacts):
+    def __init__(self, project: ProjectFacts, version: Version = NEWEST_VERSION):
+        # Before Django 4.1 a package's ``default_app_config`` picks its AppConfig.
+        self.honours_default_app_config = version < DEFAULT_APP_CONFIG_REMOVED
         self.root = os.path.abspath(project.root) if project.root is not None else None
         self.distributed = project.distributed
         # A module whose imports were not read (facts without wiring, or collected for a
@@ -211,10 +217,17 @@ class Picture:
         )
         self.app_dirs = self._app_dirs()
         self.app_configs = {c.module: c for c in self.configs.app_configs()}
+        # The AppConfigs Django never uses, by ``apps`` module: with no single candidate
+        # all of them, and those ``default_app_config`` (before 4.1) did not name.
         self._unused_owners = {
-            config.module: tuple(c.name for c in config.candidates)
+            config.module: tuple(c.name for c in config.candidates if c is not config.chosen)
             for config in self.app_configs.values()
-            if config.listed and config.choice is Choice.PLAIN and not config.class_listed
+            if config.listed
+            and not config.class_listed
+            and (
+                config.choice is Choice.PLAIN
+                or (config.choice is Choice.ONE and config.by_default_app_config)
+            )
         }
         self._edges: dict[int, set[int]] = {}
 
@@ -546,12 +559,13 @@ class Picture:
         return Verdict(Status.NEVER, "nothing Django loads imports it", importers, unused)
 
 
-_LAST: tuple[ProjectFacts, Picture] | None = None
+_LAST: tuple[ProjectFacts, bool, Picture] | None = None
 
 
-def picture_of(project: ProjectFacts) -> Picture:
-    """The picture of ``project``, built once per set of facts."""
+def picture_of(project: ProjectFacts, version: Version) -> Picture:
+    """The picture of ``project`` on Django ``version``, built once per set of facts."""
     global _LAST
-    if _LAST is None or _LAST[0] is not project:
-        _LAST = (project, Picture(project))
-    return _LAST[1]
+    honours = version < DEFAULT_APP_CONFIG_REMOVED
+    if _LAST is None or _LAST[0] is not project or _LAST[1] != honours:
+        _LAST = (project, honours, Picture(project, version))
+    return _LAST[2]

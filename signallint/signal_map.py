@@ -102,7 +102,7 @@ def build(paths: Sequence[str], settings: Settings) -> SignalMap:
 def map_of(
     shown: Iterable[ModuleFacts], project: ProjectFacts, context: RuleContext, root: str | None
 ) -> SignalMap:
-    picture = picture_of(project)
+    picture = picture_of(project, context.version)
     entries: dict[str, SignalEntry] = {}
 
     def entry(signal: str) -> SignalEntry:

@@ -50,7 +50,7 @@ def judged(directory: Path, monkeypatch: pytest.MonkeyPatch, *, files_gone: bool
         else:
             results = [f for m in project.modules for f in rule.check(m, context)]
         found += [(rule.code, str(f.path), f.message) for f in results]
-    picture = picture_of(project)
+    picture = picture_of(project, context.version)
     verdicts = {m.path: picture.verdict(m.path).status for m in project.modules if m.connections}
     return sorted(found), verdicts
 

@@ -91,7 +91,8 @@ def test_fix_safety_is_documented_for_rules_with_a_fix(rule) -> None:  # type: i
 def test_bad_example_triggers_the_rule_and_good_one_does_not(rule, tmp_path) -> None:  # type: ignore[no-untyped-def]
     bad, good = examples(rule.doc)
     version = next(v for v in SUPPORTED_VERSIONS if rule.applies_to(v))
-    settings = Settings(django_version=version)
+    # An opt-in rule runs only when selected by its code.
+    settings = Settings(django_version=version, extend_select=(rule.code,))
     project = project_example(rule.doc)
     if project is not None:
         (tmp_path / "bad").mkdir()

@@ -20,7 +20,7 @@ from signallint import check_paths, check_source
 from signallint.catalogue import parse_version
 from signallint.diagnostics import Diagnostic
 from signallint.rules import Message, Rule, all_rules
-from signallint.settings import Settings
+from signallint.settings import Settings, load_settings
 from tests.helpers import FIXTURES
 
 ROOT = Path(__file__).parent.parent
@@ -95,6 +95,13 @@ def project_diagnostics(root: Path) -> Iterator[Diagnostic]:
         yield from check_paths([str(project)]).diagnostics
 
 
+def configured_project_diagnostics() -> Iterator[Diagnostic]:
+    """The fixture projects with a ``[tool.signallint]`` table, read as the CLI does."""
+    for config in sorted((FIXTURES / "projects").glob("*/pyproject.toml")):
+        settings = load_settings(str(config))
+        yield from check_paths([str(config.parent)], settings).diagnostics
+
+
 def fixture_diagnostics() -> Iterator[Diagnostic]:
     for version, source in MODULES:
         settings = Settings() if version is None else Settings(django_version=version)
@@ -113,7 +120,8 @@ def fixture_diagnostics() -> Iterator[Diagnostic]:
 @pytest.fixture(scope="module")
 def diagnostics(tmp_path_factory: pytest.TempPathFactory) -> list[Diagnostic]:
     projects = project_diagnostics(tmp_path_factory.mktemp("projects"))
-    found = [d for d in (*fixture_diagnostics(), *projects) if d.code in RULES]
+    configured = configured_project_diagnostics()
+    found = [d for d in (*fixture_diagnostics(), *projects, *configured) if d.code in RULES]
     assert found
     return found
 

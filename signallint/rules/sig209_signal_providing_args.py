@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from signallint import fixes
+from signallint.catalogue import format_version
 from signallint.context import RuleContext
 from signallint.facts import ModuleFacts
 from signallint.rules import Finding, Fix, Message, rule
@@ -11,13 +12,19 @@ PROVIDING_ARGS = Message(
     "`providing_args` was removed in Django 4.0: Signal() raises TypeError; "
     "remove it and document the keywords in a comment"
 )
+DEPRECATED = Message(
+    "`providing_args` is deprecated and does nothing in Django {version}; from Django 4.0 "
+    "Signal() raises TypeError: remove it and document the keywords in a comment"
+)
+# The first release whose Signal() rejects the argument.
+REMOVED = (4, 0)
 
 
 @rule(
     "SIG209",
     "signal-providing-args",
     PROVIDING_ARGS,
-    since=(4, 0),
+    DEPRECATED,
     fix=Fix.SAFE,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
@@ -29,7 +36,9 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     ## Why is this bad?
     The argument was purely documentational, deprecated in Django 3.1 and removed in
     4.0: `Signal(providing_args=...)` now raises `TypeError` when the module defining
-    the signal is imported.
+    the signal is imported. On Django 3.2 it still only emits a `DeprecationWarning`
+    (hidden by default) and is discarded; the rule then says so, and that upgrading to
+    4.0 or later breaks the import.
 
     ## Example
     ```python
@@ -54,14 +63,17 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     when the value is a literal list, tuple or set of strings and deletes no comment.
 
     ## Options
-    - `django-version`: applies from Django 4.0.
+    - `django-version`: from Django 4.0 the argument raises; before, it is a deprecation.
     """
+    removed = context.version >= REMOVED
     for definition in facts.signal_defs:
         if definition.providing_args is not None:
             argument = definition.providing_args
             action = fixes.DropProvidingArgs(argument.span)
             yield Finding(
                 argument.span,
-                PROVIDING_ARGS.format(),
+                PROVIDING_ARGS.format()
+                if removed
+                else DEPRECATED.format(version=format_version(context.version)),
                 fixes.safe(action, "remove providing_args, keep it as a comment"),
             )

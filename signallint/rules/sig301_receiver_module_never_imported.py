@@ -110,7 +110,7 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     - `django/apps/registry.py`: `Apps.populate()`
     - `django/utils/module_loading.py`: `autodiscover_modules()`
     """
-    picture = picture_of(project)
+    picture = picture_of(project, context.version)
     for facts, connection in module_level_connections(project, context):
         verdict = picture.verdict(facts.path)
         if verdict.status is Status.NEVER:

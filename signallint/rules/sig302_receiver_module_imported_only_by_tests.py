@@ -89,7 +89,7 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     tests use but that lives elsewhere (`shop/factories.py`) is reported if it connects
     receivers. Everything SIG301 says about how the project is read applies here too.
     """
-    picture = picture_of(project)
+    picture = picture_of(project, context.version)
     for facts, connection in module_level_connections(project, context):
         verdict = picture.verdict(facts.path)
         if verdict.status is Status.TESTS_ONLY:

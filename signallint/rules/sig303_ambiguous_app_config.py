@@ -130,7 +130,7 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     ## References
     - `django/apps/config.py`: `AppConfig.create()`
     """
-    picture = picture_of(project)
+    picture = picture_of(project, context.version)
     for config in picture.app_configs.values():
         if not config.listed or config.class_listed or not config.names:
             continue
@@ -158,7 +158,8 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
         with_ready = [c for c in config.candidates if "ready" in c.methods]
         effect = "so no `ready()` runs" if with_ready else "so none of them is used"
         if alias is not None and (
-            config.choice is Choice.SEVERAL_DEFAULTS or len(config.candidates) == 1
+            config.choice is Choice.SEVERAL_DEFAULTS
+            or (config.choice is Choice.PLAIN and len(config.candidates) == 1)
         ):
             alias_message = ALIAS_DEFAULTS if config.choice is Choice.SEVERAL_DEFAULTS else ALIAS
             yield Finding(

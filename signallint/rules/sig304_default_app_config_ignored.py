@@ -3,49 +3,61 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from signallint.app_configs import Choice
 from signallint.catalogue import format_version
 from signallint.context import RuleContext
 from signallint.facts import ProjectFacts
 from signallint.project import picture_of
 from signallint.rules import Finding, Message, project_rule
-from signallint.rules.sig30x_shared import display
+from signallint.rules.sig30x_shared import AppConfigLine, judge_default_app_config
 
-_DEAD = "`default_app_config` is dead code: Django ignores it since 4.1 (the target is {version})"
-DEAD = Message(_DEAD + "; remove it")
-DEAD_AND_ELSEWHERE = Message(
-    _DEAD + ", so `{name}` is never used (nor its `ready()`); move it to `{apps}` or name "
+_IGNORED = "`default_app_config` is ignored since Django 4.1 (the target is {version})"
+ELSEWHERE = Message(
+    _IGNORED + ", so `{name}` is never used (nor its `ready()`); move it to `{apps}` or name "
     "`{value}` in INSTALLED_APPS"
 )
-DEAD_AND_NOT_CHOSEN = Message(
-    _DEAD + ": Django uses `{chosen}`, not `{name}`; remove it, and mark the config you "
+NOT_CHOSEN = Message(
+    _IGNORED + ": Django uses `{chosen}`, not `{name}`; remove it, and mark the config you "
     "want with `default = True`"
+)
+PLAIN = Message(
+    _IGNORED + ': for "{app}" Django uses a plain AppConfig, not `{name}`, so its `ready()` '
+    "never runs; set `default = True` on `{name}` and remove the line"
 )
 
 
 @project_rule(
     "SIG304",
     "default-app-config-ignored",
-    DEAD,
-    DEAD_AND_ELSEWHERE,
-    DEAD_AND_NOT_CHOSEN,
+    ELSEWHERE,
+    NOT_CHOSEN,
+    PLAIN,
     since=(4, 1),
 )
 def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
-    Finds `default_app_config = "..."` in a package's `__init__.py`.
+    Finds a `default_app_config = "..."` line in an app package's `__init__.py` that
+    names a config Django 4.1 and later no longer uses: a class outside the app's `apps`
+    module, a subclass that automatic discovery does not pick, or one of several
+    subclasses of which discovery picks none.
 
     ## Why is this bad?
-    Django 3.2 deprecated `default_app_config` and Django 4.1 removed it: nothing reads
-    it any more. For an `INSTALLED_APPS` entry that names a package, Django uses the
-    single `AppConfig` subclass of its `apps` module (or the one marked
-    `default = True`), whatever `default_app_config` says. On every Django version
-    signallint supports the line is dead code at best; at worst it names a class that
-    is not in `apps.py`, or not the one Django picks, and whose `ready()` therefore
-    never runs.
+    Up to Django 4.0, `default_app_config` chose the `AppConfig` for an
+    `INSTALLED_APPS` entry that names the package. Django 4.1 removed it without a
+    warning: Django now uses the single `AppConfig` subclass of the `apps` module, or
+    the one marked `default = True`, or else a plain `AppConfig`. When that is not the
+    class the line names, the intended config's `ready()` silently stops running on the
+    upgrade, and with it every receiver it connects or imports.
+
+    A line that names the config Django picks anyway is harmless dead code: that is
+    SIG306, off by default.
 
     ## Example
+    ```python
+    # mysite/settings.py
+    INSTALLED_APPS = ["shop"]
+    ```
+
     ```python
     # shop/__init__.py
     default_app_config = "shop.apps.ShopConfig"
@@ -56,8 +68,14 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     from django.apps import AppConfig
 
 
-    class ShopConfig(AppConfig):
+    class BaseShopConfig(AppConfig):
         name = "shop"
+        default = False
+
+
+    class ShopConfig(BaseShopConfig):
+        def ready(self):
+            from . import signals  # noqa: F401
     ```
 
     Use instead:
@@ -65,17 +83,39 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     # shop/__init__.py
     ```
 
+    ```python
+    # shop/apps.py
+    from django.apps import AppConfig
+
+
+    class BaseShopConfig(AppConfig):
+        name = "shop"
+        default = False
+
+
+    class ShopConfig(BaseShopConfig):
+        default = True
+
+        def ready(self):
+            from . import signals  # noqa: F401
+    ```
+
+    ## Preparing an upgrade
+    On a project whose target is older than 4.1 the rule is silent, since the line
+    still works there. `signallint --django-version 5.2 .` reports what the line will
+    do after the upgrade.
+
     ## Known problems
     Only `__init__.py` files are checked, and only in a whole-project run (the command
-    line, not the flake8 plugin). Whether the named class is the one Django uses is
-    said only when `INSTALLED_APPS` names the package and the class lives in another
-    module, or `apps.py` resolves to another class.
+    line, not the flake8 plugin). The rule needs a settings module whose
+    `INSTALLED_APPS` names the package, and an `apps` module in it; where Django's
+    choice cannot be read (see SIG303) it is silent.
 
     ## References
     - Django 4.1 release notes: "Features removed in 4.1"
     - `django/apps/config.py`: `AppConfig.create()`
     """
-    picture = picture_of(project)
+    picture = picture_of(project, context.version)
     target = format_version(context.version)
     for facts in project.modules:
         wiring = facts.wiring
@@ -83,20 +123,19 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
             continue
         if os.path.basename(facts.path) != "__init__.py":
             continue
-        message = DEAD.format(version=target)
-        value = wiring.default_app_config.value
-        config = picture.app_configs_of(facts.path)
-        if value and "." in value and config is not None and config.listed:
-            module, _, name = value.rpartition(".")
-            apps = display(picture, picture.modules[config.module].facts.path)
-            if value in picture.installed_apps:
-                pass  # INSTALLED_APPS names the class itself: Django uses it
-            elif config.module not in picture.modules_named(module):
-                message = DEAD_AND_ELSEWHERE.format(
-                    version=target, name=name, apps=apps, value=value
-                )
-            elif config.choice is Choice.ONE and config.chosen and config.chosen.name != name:
-                message = DEAD_AND_NOT_CHOSEN.format(
-                    version=target, chosen=config.chosen.name, name=name
-                )
-        yield Finding(wiring.default_app_config.span, message, path=facts.path)
+        judged = judge_default_app_config(picture, facts, wiring.default_app_config.value)
+        message = {
+            AppConfigLine.ELSEWHERE: ELSEWHERE,
+            AppConfigLine.NOT_CHOSEN: NOT_CHOSEN,
+            AppConfigLine.PLAIN: PLAIN,
+        }.get(judged.effect)
+        if message is not None:
+            text = message.format(
+                version=target,
+                name=judged.name,
+                apps=judged.apps,
+                value=judged.value,
+                chosen=judged.chosen,
+                app=judged.app,
+            )
+            yield Finding(wiring.default_app_config.span, text, path=facts.path)

@@ -86,7 +86,7 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     with the same key, which one Django keeps depends on import order; the later one in
     path order is reported.
     """
-    picture = picture_of(project)
+    picture = picture_of(project, context.version)
     for conflict in dispatch_conflicts(project, context):
         facts, connection, first_facts, first, key = conflict
         yield Finding(

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from enum import Enum
 
-from signallint.app_configs import second_name
+from signallint.app_configs import Choice, second_name
 from signallint.context import RuleContext
 from signallint.facts import Connection, ConnectionStyle, ModuleFacts, ProjectFacts
 from signallint.layout import is_test_path
@@ -27,6 +29,9 @@ def where_to_import(picture: Picture, path: str, verdict: Verdict | None = None)
     """How to get the module at ``path`` imported: the ready() of its app's config."""
     if verdict is not None and verdict.unused_configs:
         unused = verdict.unused_configs[0]
+        chosen = _chosen_by_default_app_config(picture, unused)
+        if chosen is not None:
+            return f"name `{unused}` in `default_app_config`, or import it in `{chosen}.ready()`"
         for configs in picture.app_configs.values():
             alias = second_name(configs)
             if alias is not None and unused == f"{configs.package}.apps.{alias[1].name}":
@@ -38,6 +43,20 @@ def where_to_import(picture: Picture, path: str, verdict: Verdict | None = None)
     if picture.app_dir_of(path) is not None:
         return "import it in the `ready()` method of its app's AppConfig"
     return "import it in an `AppConfig.ready()`"
+
+
+def _chosen_by_default_app_config(picture: Picture, unused: str) -> str | None:
+    """The config that ``default_app_config`` picks instead of ``unused``
+    (``pkg.apps.Name``), before Django 4.1; None when discovery decided."""
+    for configs in picture.app_configs.values():
+        if (
+            configs.by_default_app_config
+            and configs.chosen is not None
+            and unused.rsplit(".", 1)[1] in {c.name for c in configs.candidates}
+            and unused.startswith(f"{configs.package}.apps.")
+        ):
+            return configs.chosen.name
+    return None
 
 
 def signals_connected(connection: Connection, context: RuleContext) -> list[str]:
@@ -84,6 +103,12 @@ def why_not_imported(picture: Picture, path: str, verdict: Verdict) -> str:
     shown = display(picture, path)
     if verdict.unused_configs:
         config = verdict.unused_configs[0].rsplit(".", 1)[1]
+        chosen = _chosen_by_default_app_config(picture, verdict.unused_configs[0])
+        if chosen is not None:
+            return (
+                f"only `{config}` imports `{shown}`, and Django uses `{chosen}`, which "
+                "`default_app_config` names"
+            )
         return f"only `{config}` imports `{shown}`, and Django does not use `{config}` (see SIG303)"
     importers = [display(picture, p) for p in verdict.importers]
     if verdict.status is Status.TESTS_ONLY:
@@ -93,3 +118,61 @@ def why_not_imported(picture: Picture, path: str, verdict: Verdict) -> str:
         return f"nothing imports `{shown}`"
     listed = ", ".join(f"`{p}`" for p in importers[:2]) + (", ..." if len(importers) > 2 else "")
     return f"`{shown}` is imported only by {listed}, which Django never loads either"
+
+
+class AppConfigLine(str, Enum):
+    """What a package's ``default_app_config`` line does on the target version."""
+
+    # It names the config Django uses anyway (or INSTALLED_APPS names a class, which
+    # Django then uses without reading the line): removing it changes nothing.
+    REDUNDANT = "redundant"
+    # Django 4.1+ ignores it and uses another config than the one it names:
+    ELSEWHERE = "elsewhere"  # the named class is not in the ``apps`` module
+    NOT_CHOSEN = "not-chosen"  # discovery picks another subclass
+    PLAIN = "plain"  # discovery finds no single subclass: a plain AppConfig
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class AppConfigLineJudgement:
+    effect: AppConfigLine
+    name: str = ""  # the class the line names
+    value: str = ""  # the whole dotted path
+    apps: str = ""  # the app's ``apps`` module, as messages show it
+    chosen: str = ""  # the class Django uses instead
+    app: str = ""  # the package, as INSTALLED_APPS names it
+
+
+def judge_default_app_config(
+    picture: Picture, facts: ModuleFacts, value: str | None
+) -> AppConfigLineJudgement:
+    """What the ``default_app_config = value`` line of the ``__init__.py`` at
+    ``facts.path`` does, given the AppConfig Django picks for its package."""
+    unknown = AppConfigLineJudgement(AppConfigLine.UNKNOWN)
+    if not value or "." not in value:
+        return unknown
+    if value in picture.installed_apps:
+        return AppConfigLineJudgement(AppConfigLine.REDUNDANT)
+    config = picture.app_configs_of(facts.path)
+    if config is None or not config.listed or config.class_listed:
+        return unknown
+    module, _, name = value.rpartition(".")
+    found = AppConfigLineJudgement(
+        AppConfigLine.UNKNOWN,
+        name=name,
+        value=value,
+        apps=display(picture, picture.modules[config.module].facts.path),
+        app=config.package,
+    )
+    if config.by_default_app_config:  # Django before 4.1 follows the line
+        same = config.choice is Choice.ONE and config.discovered == config.chosen
+        return replace(found, effect=AppConfigLine.REDUNDANT if same else AppConfigLine.UNKNOWN)
+    if config.module not in picture.modules_named(module):
+        return replace(found, effect=AppConfigLine.ELSEWHERE)
+    if config.choice is Choice.PLAIN and any(n == name for n, _ in config.names):
+        return replace(found, effect=AppConfigLine.PLAIN)
+    if config.choice is Choice.ONE and config.chosen is not None:
+        if config.chosen.name != name:
+            return replace(found, effect=AppConfigLine.NOT_CHOSEN, chosen=config.chosen.name)
+        return replace(found, effect=AppConfigLine.REDUNDANT)
+    return found
