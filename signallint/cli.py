@@ -6,6 +6,7 @@ Exit status: 0 nothing found, 1 diagnostics reported, 2 usage or configuration e
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 import time
@@ -75,6 +76,17 @@ def run() -> None:
     os._exit(code)
 
 
+def announce_target(settings: Settings, quiet: bool) -> None:
+    """Say on stderr which Django the run targets when it was not set explicitly (or
+    differs from what the project targets); a target outside the catalogue even with -q."""
+    version = catalogue.format_version(settings.django_version)
+    source = settings.django_version_source
+    if settings.django_version_warning:
+        click.echo(f"signallint: warning: {settings.django_version_warning} ({source})", err=True)
+    elif not quiet and (source.startswith("detected") or source.startswith("--django-version;")):
+        click.echo(f"signallint: target Django {version}, {source}", err=True)
+
+
 def _fail(message: str) -> None:
     click.echo(f"signallint: error: {message}", err=True)
     sys.exit(EXIT_USAGE)
@@ -105,8 +117,18 @@ def build_settings(
         if extend_exclude is not None:
             overrides["extend_exclude"] = tuple(p for p in extend_exclude.split(",") if p)
         if django_version is not None:
-            overrides["django_version"] = parse_django_version(django_version, "--django-version")
+            target = parse_django_version(django_version, "--django-version")
+            overrides["django_version"] = target
             overrides["django_version_source"] = "--django-version"
+            overrides["django_version_warning"] = ""
+            if target != settings.django_version and settings.config_or_declaration:
+                # An upgrade (or downgrade) check: say what the project itself targets.
+                declared = catalogue.format_version(settings.django_version)
+                overrides["django_version_source"] = (
+                    f"--django-version; the project targets {declared} "
+                    f"({settings.django_version_source}): reporting how the code behaves "
+                    f"on {catalogue.format_version(target)}"
+                )
         return settings.with_overrides(**overrides)
     except ConfigError as error:
         _fail(str(error))
@@ -224,11 +246,7 @@ def check(
     )
     if no_cache:
         settings = replace(settings, cache_dir=None)
-    if settings.django_version_source.startswith("detected") and not quiet:
-        version = catalogue.format_version(settings.django_version)
-        click.echo(
-            f"signallint: target Django {version}, {settings.django_version_source}", err=True
-        )
+    announce_target(settings, quiet)
     if (show_source or statistics) and settings.output_format != "text":
         _fail("--show-source and --statistics apply to the text format only")
     if unsafe_fixes and not (fix or diff):
@@ -391,29 +409,51 @@ def signals(django_version: str | None, output_format: str) -> None:
 @main.command("show-settings")
 @click.argument("path", required=False, default=".", type=click.Path())
 @click.option("--config", type=click.Path(dir_okay=False), help="Read this pyproject.toml.")
-def show_settings(path: str, config: str | None) -> None:
+@click.option("--django-version", metavar="X.Y", help="Target Django version (e.g. 5.2).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+def show_settings(
+    path: str, config: str | None, django_version: str | None, output_format: str
+) -> None:
     """Print the effective settings for PATH and why each rule is on or off."""
     from signallint.engine import enabled_rules
     from signallint.rules import all_rules
 
-    settings = build_settings(config, path)
+    settings = build_settings(config, path, django_version=django_version)
     on = {r.code for r in enabled_rules(settings)}
+    states = {}
+    for found in all_rules():
+        if found.code in on:
+            states[found.code] = "on"
+        elif not found.applies_to(settings.django_version):
+            states[found.code] = f"off (applies to Django {found.versions_text})"
+        elif not found.default_enabled:
+            states[found.code] = "off (opt-in: select it by code)"
+        else:
+            states[found.code] = "off (not selected, or ignored)"
+    version = catalogue.format_version(settings.django_version)
+    if output_format == "json":
+        shown = {
+            "config": settings.config_path,
+            "django_version": version,
+            "django_version_source": settings.django_version_source,
+            "django_version_warning": settings.django_version_warning or None,
+            "select": list(settings.select + settings.extend_select),
+            "ignore": list(settings.ignore),
+            "exclude": list(settings.excludes),
+            "per_file_ignores": {p: list(codes) for p, codes in settings.per_file_ignores},
+            "rules": states,
+        }
+        click.echo(json.dumps(shown, indent=2))
+        return
     click.echo(f"config: {settings.config_path or '(none found; defaults)'}")
-    click.echo(
-        f"django-version: {catalogue.format_version(settings.django_version)}"
-        f" ({settings.django_version_source})"
-    )
+    click.echo(f"django-version: {version} ({settings.django_version_source})")
+    if settings.django_version_warning:
+        click.echo(f"warning: {settings.django_version_warning}")
     click.echo(f"select: {', '.join(settings.select + settings.extend_select)}")
     click.echo(f"ignore: {', '.join(settings.ignore) or '(none)'}")
     click.echo(f"exclude: {', '.join(settings.excludes)}")
     for found in all_rules():
-        if found.code in on:
-            state = "on"
-        elif not found.applies_to(settings.django_version):
-            state = f"off (applies to Django {found.versions_text})"
-        else:
-            state = "off (not selected, or ignored)"
-        click.echo(f"{found.code} {found.name}: {state}")
+        click.echo(f"{found.code} {found.name}: {states[found.code]}")
 
 
 @main.command("map")
@@ -447,6 +487,7 @@ def signal_map(
     settings = build_settings(config, paths[0], django_version=django_version)
     if project_root is not None:
         settings = settings.with_overrides(project_root=project_root)
+    announce_target(settings, quiet=False)
     click.echo(mapping.render(mapping.build(paths, settings), output_format), nl=False)
 
 

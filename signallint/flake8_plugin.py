@@ -15,15 +15,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
-from signallint import __version__, catalogue, engine, pipeline, sources
+from signallint import __version__, engine, pipeline, sources
 from signallint.catalogue import Version
 from signallint.rules import Scope, all_rules
-from signallint.settings import ConfigError, Settings, load_settings
+from signallint.settings import ConfigError, Settings, known_django_version, load_settings
 
 
 def _django_version(text: str) -> Version:
     try:
-        return catalogue.parse_version(text)
+        return known_django_version(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 

@@ -61,6 +61,9 @@ class Settings:
     django_version: Version = catalogue.NEWEST_VERSION
     # Where ``django_version`` came from, for ``show-settings`` and the stderr notice.
     django_version_source: str = "default (newest supported)"
+    # Why the target differs from the Django the project declares (outside the
+    # catalogue), said once on stderr; "" when it does not.
+    django_version_warning: str = ""
     output_format: str = "text"
     config_path: str | None = None
     project_root: str | None = None
@@ -70,6 +73,11 @@ class Settings:
     # processes parse (None: one per core).
     cache_dir: str | None = None
     jobs: int | None = None
+
+    @property
+    def config_or_declaration(self) -> bool:
+        """Whether the target comes from the project (its config or its requirements)."""
+        return self.django_version_source != Settings.django_version_source
 
     @property
     def excludes(self) -> tuple[str, ...]:
@@ -109,12 +117,46 @@ def parse_codes(key: str, text: str | None) -> tuple[str, ...] | None:
     return None if text is None else _codes(key, text)
 
 
+def known_django_version(text: str) -> Version:
+    """A target named by the user: one of the releases the catalogue knows, or ValueError."""
+    version = catalogue.parse_version(text)
+    if version not in catalogue.SUPPORTED_VERSIONS:
+        raise ValueError(f"signallint knows Django {known_versions()}, not {text.strip()}")
+    return version
+
+
 def parse_django_version(text: str, origin: str) -> Version:
     try:
-        version = catalogue.parse_version(text)
+        return known_django_version(text)
     except ValueError as error:
         raise ConfigError(f"{origin}: {error}") from None
-    return version
+
+
+def known_versions() -> str:
+    return ", ".join(catalogue.format_version(v) for v in catalogue.SUPPORTED_VERSIONS)
+
+
+def nearest_known(version: Version) -> tuple[Version, str]:
+    """The catalogue's release to check a declared ``version`` as, and why it differs
+    ("" when it is known): the oldest or newest known, or the known release below."""
+    known = catalogue.SUPPORTED_VERSIONS
+    shown = catalogue.format_version
+    if version in known:
+        return version, ""
+    if version < known[0]:
+        return known[0], (
+            f"Django {shown(version)} is older than the oldest Django signallint knows: "
+            f"checking as {shown(known[0])}"
+        )
+    if version > known[-1]:
+        return known[-1], (
+            f"Django {shown(version)} is newer than the newest Django signallint knows: "
+            f"checking as {shown(known[-1])}"
+        )
+    below = max(v for v in known if v < version)
+    return below, (
+        f"Django {shown(version)} is not a release signallint knows: checking as {shown(below)}"
+    )
 
 
 KNOWN_KEYS = frozenset(
@@ -284,8 +326,14 @@ def load_settings(config_path: str | None = None, start: str = ".") -> Settings:
             return settings
     detected = detect_django_version(os.path.dirname(path) if path else start)
     if detected is not None:
-        version, origin = detected
-        settings = replace(settings, django_version=version, django_version_source=origin)
+        declared, origin = detected
+        version, warning = nearest_known(declared)
+        settings = replace(
+            settings,
+            django_version=version,
+            django_version_source=origin,
+            django_version_warning=warning,
+        )
     return settings
 
 
