@@ -224,7 +224,7 @@ def check(
     )
     if no_cache:
         settings = replace(settings, cache_dir=None)
-    if settings.django_version_source.startswith("detected") and not quiet:
+    if settings.django_version_detected and not quiet:
         version = catalogue.format_version(settings.django_version)
         click.echo(
             f"signallint: target Django {version}, {settings.django_version_source}", err=True
