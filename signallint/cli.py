@@ -83,7 +83,7 @@ def announce_target(settings: Settings, quiet: bool) -> None:
     source = settings.django_version_source
     if settings.django_version_warning:
         click.echo(f"signallint: warning: {settings.django_version_warning} ({source})", err=True)
-    elif not quiet and (source.startswith("detected") or source.startswith("--django-version;")):
+    elif not quiet and (settings.django_version_detected or source.startswith("--django-version;")):
         click.echo(f"signallint: target Django {version}, {source}", err=True)
 
 

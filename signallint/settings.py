@@ -6,13 +6,12 @@ The core receives a frozen :class:`Settings` and never reads configuration itsel
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from signallint import catalogue
+from signallint import catalogue, django_target
 from signallint.catalogue import Version
 
 if sys.version_info >= (3, 11):
@@ -78,6 +77,11 @@ class Settings:
     def config_or_declaration(self) -> bool:
         """Whether the target comes from the project (its config or its requirements)."""
         return self.django_version_source != Settings.django_version_source
+
+    @property
+    def django_version_detected(self) -> bool:
+        """Whether the target came from the Django the project locks or declares."""
+        return self.django_version_source.startswith(django_target.SOURCE_PREFIXES)
 
     @property
     def excludes(self) -> tuple[str, ...]:
@@ -312,8 +316,8 @@ def _read_tool_tables(path: str) -> Mapping[str, Any]:
 def load_settings(config_path: str | None = None, start: str = ".") -> Settings:
     """Settings from an explicit config file, or from the nearest pyproject.toml.
 
-    Without a configured ``django-version``, the project's declared Django requirement
-    decides (see :func:`detect_django_version`), else the newest supported version.
+    Without a configured ``django-version``, the Django the project locks or declares
+    decides (see :mod:`signallint.django_target`), else the newest supported version.
     """
     path = config_path or find_config(start)
     settings = Settings()
@@ -324,114 +328,16 @@ def load_settings(config_path: str | None = None, start: str = ".") -> Settings:
         settings = settings_from_table(table, os.path.abspath(path))
         if "django-version" in table:
             return settings
-    detected = detect_django_version(os.path.dirname(path) if path else start)
-    if detected is not None:
-        declared, origin = detected
-        version, warning = nearest_known(declared)
+    declared = django_target.detect(os.path.dirname(path) if path else start)
+    if declared is not None:
+        version, warning = nearest_known(declared.version)
         settings = replace(
             settings,
             django_version=version,
-            django_version_source=origin,
+            django_version_source=declared.source,
             django_version_warning=warning,
         )
     return settings
-
-
-_REQUIREMENT = re.compile(
-    r"^\s*django\s*(?:\[[^\]]*\])?\s*(?P<specifiers>[<>=!~][^;#]*)", re.IGNORECASE
-)
-_SPECIFIER = re.compile(r"(?P<op>~=|==|>=|<=|!=|>|<)\s*(?P<version>[0-9][0-9.*]*)")
-
-
-def lowest_django_version(requirement: str) -> Version | None:
-    """The oldest supported Django a requirement such as ``Django>=4.2,<6`` allows.
-
-    None when the line is not a Django requirement with a version specifier (a bare
-    ``django`` installs the newest release). Version-dependent rules must hold
-    for every version a project supports, so the lowest one is the target.
-    """
-    match = _REQUIREMENT.match(requirement)
-    if match is None:
-        return None
-    lowest, highest = catalogue.SUPPORTED_VERSIONS[0], catalogue.SUPPORTED_VERSIONS[-1]
-    candidates = list(catalogue.SUPPORTED_VERSIONS)
-    for spec in _SPECIFIER.finditer(match.group("specifiers") or ""):
-        op, text = spec.group("op"), spec.group("version").rstrip(".*")
-        parts = [int(p) for p in text.split(".") if p.isdigit()]
-        if not parts:
-            continue
-        bound = (parts[0], parts[1] if len(parts) > 1 else 0)
-        if op in ("==", "~="):
-            candidates = (
-                [v for v in candidates if v >= bound]
-                if op == "~="
-                else [v for v in candidates if v == bound]
-            )
-        elif op in (">=", ">"):
-            candidates = [v for v in candidates if v >= bound]
-        elif op == "<":
-            exact = len(parts) <= 2 or all(p == 0 for p in parts[2:])
-            candidates = [v for v in candidates if v < bound or (not exact and v == bound)]
-        elif op == "<=":
-            candidates = [v for v in candidates if v <= bound]
-    if not candidates:
-        # A requirement outside what the catalogue covers: the nearest version we know.
-        bounds = [m.group("op") for m in _SPECIFIER.finditer(match.group("specifiers") or "")]
-        return highest if any(op in (">=", ">", "~=", "==") for op in bounds) else lowest
-    return candidates[0]
-
-
-def detect_django_version(start: str) -> tuple[Version, str] | None:
-    """The target version from the nearest project's declared Django requirement:
-    ``[project].dependencies`` in pyproject.toml, else ``requirements*.txt``."""
-    directory = os.path.abspath(start)
-    if os.path.isfile(directory):
-        directory = os.path.dirname(directory)
-    while True:
-        found = _requirement_in(directory)
-        if found is not None:
-            return found
-        if any(
-            os.path.exists(os.path.join(directory, marker)) for marker in (".git", "pyproject.toml")
-        ):
-            return None  # the project's root: nothing declared
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return None
-        directory = parent
-
-
-def _requirement_in(directory: str) -> tuple[Version, str] | None:
-    pyproject = os.path.join(directory, "pyproject.toml")
-    if os.path.isfile(pyproject):
-        try:
-            with open(pyproject, "rb") as handle:
-                project = tomllib.load(handle).get("project", {})
-        except (OSError, tomllib.TOMLDecodeError):
-            project = {}
-        dependencies = project.get("dependencies", []) if isinstance(project, dict) else []
-        for line in dependencies if isinstance(dependencies, list) else []:
-            version = lowest_django_version(line) if isinstance(line, str) else None
-            if version is not None:
-                return version, f"detected from {line.strip()!r} in {pyproject}"
-    try:
-        names = sorted(
-            n for n in os.listdir(directory) if n.startswith("requirements") and n.endswith(".txt")
-        )
-    except OSError:
-        return None
-    for name in names:
-        path = os.path.join(directory, name)
-        try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                lines = handle.readlines()
-        except OSError:
-            continue
-        for line in lines:
-            version = lowest_django_version(line)
-            if version is not None:
-                return version, f"detected from {line.strip()!r} in {path}"
-    return None
 
 
 def rule_enabled(code: str, select: Iterable[str], ignore: Iterable[str]) -> bool:

@@ -8,35 +8,7 @@ from pathlib import Path
 import pytest
 
 from signallint import check_paths
-from signallint.settings import (
-    ConfigError,
-    detect_django_version,
-    load_settings,
-    lowest_django_version,
-)
-
-
-@pytest.mark.parametrize(
-    ("requirement", "expected"),
-    [
-        pytest.param("Django>=4.2,<6", (4, 2), id="range"),
-        pytest.param("Django>=5.0", (5, 0), id="lower-bound"),
-        pytest.param("django~=5.1.0", (5, 1), id="compatible-release"),
-        pytest.param("Django==5.2.7", (5, 2), id="pinned"),
-        pytest.param("Django==6.0.*", (6, 0), id="wildcard"),
-        pytest.param("Django[argon2] >= 5.2", (5, 2), id="extras-and-spaces"),
-        pytest.param("django<5.1", (4, 2), id="upper-bound-only"),
-        pytest.param("django>=3.2,<4.3", (4, 2), id="older-than-the-catalogue"),
-        pytest.param("Django>=7", (6, 1), id="newer-than-the-catalogue"),
-        pytest.param('Django>=6.0; python_version >= "3.12"', (6, 0), id="marker"),
-        pytest.param("django", None, id="no-specifier"),
-        pytest.param("djangorestframework>=3.14", None, id="other-package"),
-        pytest.param("django-filter>=2", None, id="django-prefixed-package"),
-        pytest.param("# Django>=5.0", None, id="comment"),
-    ],
-)
-def test_lowest_django_version(requirement: str, expected: tuple[int, int] | None) -> None:
-    assert lowest_django_version(requirement) == expected
+from signallint.settings import ConfigError, load_settings
 
 
 def test_detects_from_pyproject_dependencies(tmp_path: Path) -> None:
@@ -44,17 +16,27 @@ def test_detects_from_pyproject_dependencies(tmp_path: Path) -> None:
         '[project]\nname = "shop"\ndependencies = ["requests", "Django>=5.0,<6"]\n'
     )
     (tmp_path / "shop").mkdir()
-    version, origin = detect_django_version(str(tmp_path / "shop")) or ((0, 0), "")
-    assert version == (5, 0)
-    assert "Django>=5.0,<6" in origin and "pyproject.toml" in origin
+    settings = load_settings(start=str(tmp_path / "shop"))
+    assert settings.django_version == (5, 0)
+    assert settings.django_version_source == (
+        f"detected from 'Django>=5.0,<6' in {tmp_path / 'pyproject.toml'}"
+    )
 
 
 def test_detects_from_requirements_files(tmp_path: Path) -> None:
     (tmp_path / "requirements.txt").write_text("requests==2.0\nDjango==4.2.11  # LTS\n")
-    assert detect_django_version(str(tmp_path)) == (
+    settings = load_settings(start=str(tmp_path))
+    assert (settings.django_version, settings.django_version_source) == (
         (4, 2),
-        f"detected from 'Django==4.2.11  # LTS' in {tmp_path / 'requirements.txt'}",
+        f"detected from 'Django==4.2.11' in {tmp_path / 'requirements.txt'}",
     )
+
+
+def test_a_version_outside_the_catalogue_becomes_the_nearest_known(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("Django==3.2.18\n")
+    assert load_settings(start=str(tmp_path)).django_version == (4, 2)
+    (tmp_path / "requirements.txt").write_text("Django>=7.0\n")
+    assert load_settings(start=str(tmp_path)).django_version == (6, 1)
 
 
 def test_configured_version_beats_detection(tmp_path: Path) -> None:

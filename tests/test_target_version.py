@@ -99,3 +99,27 @@ def test_an_upgrade_check_names_the_projects_own_target(tmp_path: Path) -> None:
         == result.stderr.splitlines(keepends=True)[1]
         == ("All checks passed (1 file checked).\n")
     )
+
+
+@pytest.mark.parametrize(
+    ("declared", "target", "said"),
+    [
+        ("Django==2.2.28", OLDEST, "Django 2.2 is older than the oldest Django signallint knows"),
+        ("Django>=9.0", NEWEST, "Django 9.0 is newer than the newest Django signallint knows"),
+    ],
+)
+def test_a_declared_version_outside_the_catalogue_is_said_once_even_when_quiet(
+    tmp_path: Path, declared: str, target: tuple[int, int], said: str
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(f'[project]\ndependencies = ["{declared}"]\n')
+    (tmp_path / "signals.py").write_text("from django.dispatch import Signal\n")
+    result = signallint(tmp_path, "check", "-q", ".")
+    assert result.returncode == 0
+    shown = catalogue.format_version(target)
+    assert result.stderr == (
+        f"signallint: warning: {said}: checking as {shown} "
+        f"(detected from {declared!r} in {tmp_path / 'pyproject.toml'})\n"
+    )
+    settings = json.loads(signallint(tmp_path, "show-settings", "--format", "json").stdout)
+    assert settings["django_version"] == shown
+    assert settings["django_version_warning"] == f"{said}: checking as {shown}"
