@@ -19,7 +19,7 @@ from signallint.discovery import discover, project_files, project_root
 from signallint.facts import Span
 from signallint.fixes import Fix
 from signallint.layout import project_facts
-from signallint.pipeline import Analysis, Item, analyse, read_item
+from signallint.pipeline import Analysis, Item, analyse, given_item, read_item
 from signallint.rules import Rule, Scope, all_rules, name_of
 from signallint.scheduling import EarlyStart, Progress, analyse_items
 from signallint.settings import Settings, rule_enabled
@@ -138,7 +138,11 @@ def check_source(
 
 
 def check_paths(
-    paths: Iterable[str], settings: Settings | None = None, progress: Progress | None = None
+    paths: Iterable[str],
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+    *,
+    given: Mapping[str, bytes] | None = None,
 ) -> RunResult:
     """Check every Python file under ``paths``.
 
@@ -147,11 +151,16 @@ def check_paths(
     with ``pyproject.toml``, ``setup.cfg`` or ``manage.py``) are collected as context:
     a partial list of files (pre-commit) still gets the whole project's picture, and
     only the files given are reported on.
+
+    ``given`` holds the content of some of ``paths`` (standard input read as that file):
+    it replaces what the file holds on disk, if it exists at all.
     """
     settings = settings or Settings()
     paths = list(paths)
     project = any(rule.scope is Scope.PROJECT for rule in enabled_rules(settings))
-    analyses, others, root = gather(paths, settings, project=project, progress=progress)
+    analyses, others, root = gather(
+        paths, settings, project=project, progress=progress, given=given or {}
+    )
     diagnostics = run_rules(analyses, settings, others=others, root=root)
     wait_for_writes()  # the cache, written while the rules ran
     return RunResult(
@@ -166,11 +175,19 @@ def check_paths(
 
 
 def gather(
-    paths: Sequence[str], settings: Settings, *, project: bool, progress: Progress | None = None
+    paths: Sequence[str],
+    settings: Settings,
+    *,
+    project: bool,
+    progress: Progress | None = None,
+    given: Mapping[str, bytes] | None = None,
 ) -> tuple[list[Analysis], list[Analysis], str | None]:
     """Facts of the files under ``paths`` and, with ``project``, of the rest of their
-    project (as context), with the project root. The cache may still be being written
-    when it returns: see ``wait_for_writes()``."""
+    project (as context), with the project root. ``given`` holds the content of some of
+    ``paths``, in place of the files'. The cache may still be being written when it
+    returns: see ``wait_for_writes()``."""
+    given = given or {}
+    replaced = {os.path.realpath(path) for path in given}
     root = project_root(paths, settings) if project else None
     cache = None
     if settings.cache_dir is not None:
@@ -184,9 +201,15 @@ def gather(
     early = EarlyStart(jobs, cache)
     try:
         items = []
-        for path, problem in discover(paths, settings.excludes):
-            items.append(read_item(path, problem, project))
-            early.read(items[-1])
+        for path in paths:
+            if path in given:
+                items.append(given_item(path, given[path], project))
+                early.read(items[-1])
+        on_disk = [path for path in paths if path not in given]
+        for path, problem in discover(on_disk, settings.excludes):
+            if os.path.realpath(path) not in replaced:
+                items.append(read_item(path, problem, project))
+                early.read(items[-1])
         context_items = project_items(root, items, settings, early) if root is not None else []
         if root is None:
             for item in items:
