@@ -16,7 +16,7 @@ from signallint.catalogue import format_version
 from signallint.context import RuleContext
 from signallint.diagnostics import Diagnostic
 from signallint.discovery import discover, project_files, project_root
-from signallint.facts import Span
+from signallint.facts import ProjectFacts, Span
 from signallint.fixes import Fix
 from signallint.layout import project_facts
 from signallint.pipeline import Analysis, Item, analyse, given_item, read_item
@@ -51,6 +51,21 @@ def enabled_rules(settings: Settings) -> tuple[Rule, ...]:
     )
 
 
+@dataclass(frozen=True)
+class Picture:
+    """What the rules know of a project: every file's facts, and the context learnt from
+    them (the project's signals, models, re-exports)."""
+
+    project: ProjectFacts
+    context: RuleContext
+
+
+def picture_of(analyses: Iterable[Analysis], root: str | None, settings: Settings) -> Picture:
+    project = project_facts(tuple(a.facts for a in analyses), root)
+    context = RuleContext.for_project(project, settings.django_version, settings.declared_signals)
+    return Picture(project, context)
+
+
 def run_rules(
     analyses: Sequence[Analysis],
     settings: Settings,
@@ -58,15 +73,18 @@ def run_rules(
     suppress: bool = True,
     others: Sequence[Analysis] = (),
     root: str | None = None,
+    picture: Picture | None = None,
 ) -> list[Diagnostic]:
     """Every enabled rule over every file's facts, then ``# noqa`` and per-file ignores.
 
     ``suppress=False`` leaves suppression and problem selection to the caller (flake8).
     ``others`` are the other files of the project under ``root``: rules see their facts,
-    but only ``analyses`` are reported on.
+    but only ``analyses`` are reported on. ``picture``, when given, is the project's
+    (``analyses`` and ``others`` among it), computed once for many calls.
     """
-    project = project_facts(tuple(a.facts for a in (*analyses, *others)), root)
-    context = RuleContext.for_project(project, settings.django_version, settings.declared_signals)
+    if picture is None:
+        picture = picture_of((*analyses, *others), root, settings)
+    project, context = picture.project, picture.context
     rules = enabled_rules(settings)
     select = settings.select + settings.extend_select
     found: dict[tuple[str, str, int, int, str], Diagnostic] = {}
