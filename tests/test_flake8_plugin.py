@@ -333,3 +333,16 @@ def test_stdin_is_checked_as_the_named_file_of_its_project() -> None:
         f"{path}:{line}:{col}" for path, line, col, _, _ in found
     }
     assert sum(1 for line in result.stdout.splitlines() if " SIG204 " in line) == 5
+
+
+def test_readme_installs_the_plugin_as_the_quick_start_installs_signallint() -> None:
+    """signallint is on no package index: both sections install the checkout."""
+    readme = (ROOT / "README.md").read_text()
+    quick_start = readme.split("\n## Quick start\n", 1)[1].split("\n## ", 1)[0]
+    plugin = readme.split("\n## flake8\n", 1)[1].split("\n## ", 1)[0]
+    assert "$ python -m venv .venv && . .venv/bin/activate\n" in quick_start
+    assert "$ python -m pip install -e . && signallint examples/shop\n" in quick_start
+    installs = re.findall(r"^\$ python -m pip install (.*)$", plugin, re.MULTILINE)
+    assert installs, "the flake8 section must say how to install the plugin"
+    for install in installs:
+        assert " -e . " in f" {install.split('#')[0]} ", install
