@@ -266,19 +266,24 @@ def check(
     texts: dict[str, str] = {}
     stdin: tuple[str, bytes, str | None] | None = None
     result: engine.RunResult | None = None
+    given: dict[str, bytes] = {}
     if "-" in paths:
         name = stdin_filename or "-"
         data = sys.stdin.buffer.read()
         package = _package_for(stdin_filename)
         stdin = (name, data, package)
-        diagnostics += engine.check_source(data, name, settings, package=package)
-        files.append(name)
+        if stdin_filename:
+            # Checked as that file of its project, in the run over the other paths.
+            given[name] = data
+        else:
+            diagnostics += engine.check_source(data, name, settings, package=package)
+            files.append(name)
         decoded = sources.decode(data)
         texts[name] = decoded.text if isinstance(decoded, sources.Decoded) else ""
-    others = [p for p in paths if p != "-"]
+    others = [*given, *(p for p in paths if p != "-")]
     if others:
         progress = _progress_line() if not quiet and sys.stderr.isatty() else None
-        result = engine.check_paths(others, settings, progress)
+        result = engine.check_paths(others, settings, progress, given=given)
         if progress is not None:
             click.echo("\r\033[K", nl=False, err=True)
         diagnostics += result.diagnostics

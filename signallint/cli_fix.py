@@ -14,7 +14,7 @@ import click
 from signallint import sources
 from signallint.diagnostics import Diagnostic
 from signallint.engine import RunResult
-from signallint.fixer import FixResult, Refusal, fix, stdin_input
+from signallint.fixer import FixResult, Input, Refusal, fix, stdin_input
 from signallint.fixes.files import FileFix, unified_diff, write
 from signallint.pipeline import analyse
 from signallint.settings import Settings
@@ -60,7 +60,28 @@ class FixRun:
         on_stdin = [d for d in reported if d.path == stdin_name]
         on_disk = [d for d in reported if d.path != stdin_name]
         results: list[FixResult] = []
-        if on_disk and self.result is not None:
+        run = self.result
+        if self.stdin is not None and run is not None and stdin_name in run.files:
+            # Standard input was checked as its file of the project: fixed with it.
+            name, data, _ = self.stdin
+            placed = Input(data, sources.package_of(name), sources.module_name_of(name))
+            results.append(
+                fix(
+                    reported,
+                    run.analyses,
+                    self.settings,
+                    unsafe=self.unsafe,
+                    others=run.others,
+                    root=run.root,
+                    inputs={name: placed},
+                )
+            )
+            self.stdin_fix = next((f for f in results[0].files if f.path == name), None)
+            if self.stdin_fix is None:
+                decoded = sources.decode(data)
+                text = decoded.text if isinstance(decoded, sources.Decoded) else ""
+                self.stdin_fix = FileFix(name, "utf-8", data, text, text, 0)
+        elif on_disk and self.result is not None:
             run = self.result
             results.append(
                 fix(
@@ -72,7 +93,7 @@ class FixRun:
                     root=run.root,
                 )
             )
-        if self.stdin is not None:
+        if self.stdin is not None and self.stdin_fix is None:
             name, data, package = self.stdin
             given = stdin_input(name, data, package)
             analysis = analyse(name, data, given.package, given.module_name)

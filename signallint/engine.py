@@ -16,10 +16,10 @@ from signallint.catalogue import format_version
 from signallint.context import RuleContext
 from signallint.diagnostics import Diagnostic
 from signallint.discovery import discover, project_files, project_root
-from signallint.facts import Span
+from signallint.facts import ProjectFacts, Span
 from signallint.fixes import Fix
 from signallint.layout import project_facts
-from signallint.pipeline import Analysis, Item, analyse, read_item
+from signallint.pipeline import Analysis, Item, analyse, given_item, read_item
 from signallint.rules import Rule, Scope, all_rules, name_of
 from signallint.scheduling import EarlyStart, Progress, analyse_items
 from signallint.settings import Settings, rule_enabled
@@ -54,6 +54,21 @@ def enabled_rules(settings: Settings) -> tuple[Rule, ...]:
     )
 
 
+@dataclass(frozen=True)
+class Picture:
+    """What the rules know of a project: every file's facts, and the context learnt from
+    them (the project's signals, models, re-exports)."""
+
+    project: ProjectFacts
+    context: RuleContext
+
+
+def picture_of(analyses: Iterable[Analysis], root: str | None, settings: Settings) -> Picture:
+    project = project_facts(tuple(a.facts for a in analyses), root)
+    context = RuleContext.for_project(project, settings.django_version, settings.declared_signals)
+    return Picture(project, context)
+
+
 def run_rules(
     analyses: Sequence[Analysis],
     settings: Settings,
@@ -61,15 +76,18 @@ def run_rules(
     suppress: bool = True,
     others: Sequence[Analysis] = (),
     root: str | None = None,
+    picture: Picture | None = None,
 ) -> list[Diagnostic]:
     """Every enabled rule over every file's facts, then ``# noqa`` and per-file ignores.
 
     ``suppress=False`` leaves suppression and problem selection to the caller (flake8).
     ``others`` are the other files of the project under ``root``: rules see their facts,
-    but only ``analyses`` are reported on.
+    but only ``analyses`` are reported on. ``picture``, when given, is the project's
+    (``analyses`` and ``others`` among it), computed once for many calls.
     """
-    project = project_facts(tuple(a.facts for a in (*analyses, *others)), root)
-    context = RuleContext.for_project(project, settings.django_version, settings.declared_signals)
+    if picture is None:
+        picture = picture_of((*analyses, *others), root, settings)
+    project, context = picture.project, picture.context
     rules = enabled_rules(settings)
     select = settings.select + settings.extend_select
     found: dict[tuple[str, str, int, int, str], Diagnostic] = {}
@@ -141,7 +159,11 @@ def check_source(
 
 
 def check_paths(
-    paths: Iterable[str], settings: Settings | None = None, progress: Progress | None = None
+    paths: Iterable[str],
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+    *,
+    given: Mapping[str, bytes] | None = None,
 ) -> RunResult:
     """Check every Python file under ``paths``.
 
@@ -150,11 +172,16 @@ def check_paths(
     with ``pyproject.toml``, ``setup.cfg`` or ``manage.py``) are collected as context:
     a partial list of files (pre-commit) still gets the whole project's picture, and
     only the files given are reported on.
+
+    ``given`` holds the content of some of ``paths`` (standard input read as that file):
+    it replaces what the file holds on disk, if it exists at all.
     """
     settings = settings or Settings()
     paths = list(paths)
     project = any(rule.scope is Scope.PROJECT for rule in enabled_rules(settings))
-    analyses, others, root = gather(paths, settings, project=project, progress=progress)
+    analyses, others, root = gather(
+        paths, settings, project=project, progress=progress, given=given or {}
+    )
     diagnostics = run_rules(analyses, settings, others=others, root=root)
     wait_for_writes()  # the cache, written while the rules ran
     return RunResult(
@@ -169,11 +196,19 @@ def check_paths(
 
 
 def gather(
-    paths: Sequence[str], settings: Settings, *, project: bool, progress: Progress | None = None
+    paths: Sequence[str],
+    settings: Settings,
+    *,
+    project: bool,
+    progress: Progress | None = None,
+    given: Mapping[str, bytes] | None = None,
 ) -> tuple[list[Analysis], list[Analysis], str | None]:
     """Facts of the files under ``paths`` and, with ``project``, of the rest of their
-    project (as context), with the project root. The cache may still be being written
-    when it returns: see ``wait_for_writes()``."""
+    project (as context), with the project root. ``given`` holds the content of some of
+    ``paths``, in place of the files'. The cache may still be being written when it
+    returns: see ``wait_for_writes()``."""
+    given = given or {}
+    replaced = {os.path.realpath(path) for path in given}
     root = project_root(paths, settings) if project else None
     cache = None
     if settings.cache_dir is not None:
@@ -187,9 +222,15 @@ def gather(
     early = EarlyStart(jobs, cache)
     try:
         items = []
-        for path, problem in discover(paths, settings.excludes):
-            items.append(read_item(path, problem, project))
-            early.read(items[-1])
+        for path in paths:
+            if path in given:
+                items.append(given_item(path, given[path], project))
+                early.read(items[-1])
+        on_disk = [path for path in paths if path not in given]
+        for path, problem in discover(on_disk, settings.excludes):
+            if os.path.realpath(path) not in replaced:
+                items.append(read_item(path, problem, project))
+                early.read(items[-1])
         context_items = project_items(root, items, settings, early) if root is not None else []
         if root is None:
             for item in items:

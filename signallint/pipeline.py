@@ -202,6 +202,13 @@ def read_item(path: str, problem: Problem | None, project: bool) -> Item:
     return item
 
 
+def given_item(path: str, data: bytes, project: bool) -> Item:
+    """A file whose content is given (standard input), placed where ``path`` sits."""
+    item = Item(path, None, data, project=project)
+    item.package, item.module_name = sources.package_of(path), sources.module_name_of(path)
+    return item
+
+
 def analyse_item(item: Item, parse: bool) -> Analysis:
     return analyse(
         item.path,

@@ -299,3 +299,56 @@ def test_readme_names_the_cli_only_codes() -> None:
     assert match, "README must list the CLI-only (project-scope) codes"
     listed = set(re.findall(r"SIG\d{3}", match["codes"]))
     assert listed == {r.code for r in all_rules() if r.scope is Scope.PROJECT}
+
+
+PROJECTS = sorted(p for p in (ROOT / "tests" / "fixtures" / "projects").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("project", PROJECTS, ids=[p.name for p in PROJECTS])
+def test_same_findings_as_the_cli_on_a_whole_project(project: Path) -> None:
+    """Module rules that need other files (SIG204's models in ``models.py``, a project's
+    own signals) report through flake8 what the CLI reports."""
+    assert flake8_findings("--select", "SIG", ".", cwd=project) == cli_findings(".", cwd=project)
+
+
+def test_same_findings_for_one_file_of_a_project() -> None:
+    project = ROOT / "tests" / "fixtures" / "projects" / "m2m_senders"
+    receivers = "library/receivers.py"
+    from_flake8 = flake8_findings("--select", "SIG", receivers, cwd=project)
+    assert from_flake8 == cli_findings(receivers, cwd=project)
+    assert sum(1 for f in from_flake8 if f[3] == "SIG204") == 5
+
+
+def test_stdin_is_checked_as_the_named_file_of_its_project() -> None:
+    project = ROOT / "tests" / "fixtures" / "projects" / "m2m_senders"
+    receivers = "library/receivers.py"
+    text = (project / receivers).read_text()
+    edited = "\n" + text  # every finding one line down: the text read is stdin's
+    stdin_name = ("--stdin-display-name", receivers)
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8", "--isolated", "--select", "SIG", *stdin_name, "-"],
+        cwd=project,
+        input=edited,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr
+    found = {(f[0], f[1] + 1, *f[2:]) for f in cli_findings(receivers, cwd=project)}
+    assert {line.split(": ")[0] for line in result.stdout.splitlines()} == {
+        f"{path}:{line}:{col}" for path, line, col, _, _ in found
+    }
+    assert sum(1 for line in result.stdout.splitlines() if " SIG204 " in line) == 5
+
+
+def test_readme_installs_the_plugin_as_the_quick_start_installs_signallint() -> None:
+    """signallint is on no package index: both sections install the checkout."""
+    readme = (ROOT / "README.md").read_text()
+    quick_start = readme.split("\n## Quick start\n", 1)[1].split("\n## ", 1)[0]
+    plugin = readme.split("\n## flake8\n", 1)[1].split("\n## ", 1)[0]
+    assert "$ python -m venv .venv && . .venv/bin/activate\n" in quick_start
+    assert "$ python -m pip install -e . && signallint examples/shop\n" in quick_start
+    installs = re.findall(r"^\$ python -m pip install (.*)$", plugin, re.MULTILINE)
+    assert installs, "the flake8 section must say how to install the plugin"
+    for install in installs:
+        assert " -e . " in f" {install.split('#')[0]} ", install

@@ -10,6 +10,7 @@ environment and pip-installs that copy (its dependencies come from the package i
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -131,3 +132,93 @@ def test_try_repo_fails_on_a_bad_receiver_then_passes_once_fixed(tmp_path: Path)
     output = passed.stdout + passed.stderr
     assert passed.returncode == 0, output
     assert "Passed" in output and "SIG001" not in output
+
+
+README_SHA = re.compile(r"rev: (?P<sha>[0-9a-f]{40})\b")
+
+
+def readme_section(title: str) -> str:
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index(f"\n## {title}\n")
+    end = readme.find("\n## ", start + 1)
+    return readme[start:end]
+
+
+def readme_configs() -> list[str]:
+    """The ``.pre-commit-config.yaml`` snippets of the README's pre-commit section."""
+    return re.findall(r"```yaml\n(.*?)```", readme_section("pre-commit"), re.DOTALL)
+
+
+def head(repo: Path, env: dict[str, str]) -> str:
+    return subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=repo, env=env, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def pre_commit(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+
+
+def test_readme_pins_a_commit_of_this_repository() -> None:
+    remote, _ = readme_configs()
+    found = README_SHA.search(remote)
+    assert found, "the README's rev: must be a full commit SHA (the repository has no tags)"
+    actions = readme_section("In CI: GitHub Actions")
+    assert f'/signallint@{found["sha"]}"' in actions  # the same commit in both snippets
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    manifest = subprocess.run(
+        ["git", "show", f"{found['sha']}:.pre-commit-hooks.yaml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert manifest.returncode == 0, manifest.stderr
+    assert "- id: signallint\n" in manifest.stdout
+
+
+def test_readme_snippet_autoupdates_to_a_commit_then_runs(tmp_path: Path) -> None:
+    """The README's configuration, with a clone's path for the URL: `pre-commit
+    autoupdate` pins the hook repository's newest commit, and the hook runs."""
+    env = git_env(tmp_path)
+    hooks = hook_repository(tmp_path, env)
+    project = django_project(tmp_path, env)
+    remote, _ = readme_configs()
+    config = remote.replace("https://github.com/OWNER/signallint", str(hooks))
+    assert str(hooks) in config
+    (project / ".pre-commit-config.yaml").write_text(config)
+    updated = pre_commit("autoupdate", cwd=project, env=env)
+    assert updated.returncode == 0, updated.stdout + updated.stderr
+    written = (project / ".pre-commit-config.yaml").read_text()
+    pinned = README_SHA.search(written)
+    assert pinned and pinned["sha"] == head(hooks, env)
+    ran = pre_commit("run", "--all-files", cwd=project, env=env)
+    output = ran.stdout + ran.stderr
+    assert ran.returncode == 1, output
+    assert "orders/signals.py:6:5: SIG001 receiver `on_save` does not accept **kwargs" in output
+
+
+def test_readme_local_hook_runs_the_installed_checkout(tmp_path: Path) -> None:
+    env = git_env(tmp_path)
+    project = django_project(tmp_path, env)
+    _, local = readme_configs()
+    (project / ".pre-commit-config.yaml").write_text(local)
+    # The environment one commits from, where the checkout is installed.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    ran = pre_commit("run", "--all-files", cwd=project, env=env)
+    output = ran.stdout + ran.stderr
+    assert ran.returncode == 1, output
+    assert "orders/signals.py:6:5: SIG001 receiver `on_save` does not accept **kwargs" in output
+    (project / "orders" / "signals.py").write_text(GOOD)
+    git("add", "-A", cwd=project, env=env)
+    ran = pre_commit("run", "--all-files", cwd=project, env=env)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
