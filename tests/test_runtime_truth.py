@@ -813,6 +813,12 @@ def test_sig208_bad_send_raises(load, call: str) -> None:  # type: ignore[no-unt
         module.pay()
 
 
+@pytest.mark.xfail(
+    "_installed_version() < (4, 0)",
+    reason="Django 3.2 only warns (RemovedInDjango40Warning) and builds the signal; "
+    "what SIG209 says for 3.2 is not decided yet",
+    strict=True,
+)
 def test_sig209_providing_args_raises(load) -> None:  # type: ignore[no-untyped-def]
     source = 'from django.dispatch import Signal\norder_paid = Signal(providing_args=["order"])\n'
     assert reported(source) == {"SIG209"}
@@ -835,7 +841,8 @@ def test_sig210_async_receiver_never_runs_before_django_5(load) -> None:  # type
         async def on_save(sender, **kwargs):
             calls.append(sender)
     """
-    found = check_source(textwrap.dedent(source), "case.py", Settings(django_version=(4, 2)))
+    settings = Settings(django_version=_installed_version())
+    found = check_source(textwrap.dedent(source), "case.py", settings)
     assert {d.code for d in found} == {"SIG210"}
     module = load(source)
     with pytest.warns(RuntimeWarning, match="never awaited"):
