@@ -2,7 +2,10 @@
 
 - ``tests``: every test, on Django 5.2.
 - ``django-4.2`` / ``django-6``: the tests that talk to real Django (catalogue, runtime
-  proofs, the example project) on the oldest supported and the newest Django.
+  proofs, the example project) on Django 4.2 and the newest Django.
+- ``django-3.2`` / ``django-4.0`` / ``django-4.1``: the same tests on the oldest supported
+  series, on Python 3.10 (the newest Python all three support), with nothing installed
+  beyond the package, pytest and Django.
 - ``lint``: ruff and mypy on the package.
 - ``thirdparty``: the third-party signal catalogue against the six packages it covers, pinned
   to the newest releases whose source was read (bump a pin only after re-reading).
@@ -18,7 +21,16 @@ import os
 
 import nox
 
-nox.options.sessions = ["lint", "django-4.2", "django-6", "tests", "thirdparty"]
+nox.options.sessions = [
+    "lint",
+    "django-3.2",
+    "django-4.0",
+    "django-4.1",
+    "django-4.2",
+    "django-6",
+    "tests",
+    "thirdparty",
+]
 nox.options.reuse_existing_virtualenvs = False
 nox.options.error_on_missing_interpreters = "CI" in os.environ
 # Use the interpreters the machine has; never fetch one behind the user's back.
@@ -37,6 +49,7 @@ DJANGO_TESTS = [
     "tests/test_catalogue_django.py",
     "tests/test_runtime_truth.py",
     "tests/test_example_project.py",
+    "tests/test_app_config_versions.py",
 ]
 
 
@@ -52,6 +65,27 @@ def lint(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     session.install("-e", ".[test]", "django>=5.2,<6")
     session.run("pytest", *session.posargs)
+
+
+def _django_tests_only(session: nox.Session, django: str) -> None:
+    # DJANGO_TESTS need nothing from the test extra but pytest.
+    session.install("-e", ".", "pytest>=8", django)
+    session.run("pytest", *DJANGO_TESTS, *session.posargs)
+
+
+@nox.session(name="django-3.2", python="3.10")
+def django_32(session: nox.Session) -> None:
+    _django_tests_only(session, "django>=3.2,<3.3")
+
+
+@nox.session(name="django-4.0", python="3.10")
+def django_40(session: nox.Session) -> None:
+    _django_tests_only(session, "django>=4.0,<4.1")
+
+
+@nox.session(name="django-4.1", python="3.10")
+def django_41(session: nox.Session) -> None:
+    _django_tests_only(session, "django>=4.1,<4.2")
 
 
 @nox.session(name="django-4.2", python="3.11")
