@@ -34,7 +34,9 @@ def test_detects_from_requirements_files(tmp_path: Path) -> None:
 
 def test_a_version_outside_the_catalogue_becomes_the_nearest_known(tmp_path: Path) -> None:
     (tmp_path / "requirements.txt").write_text("Django==3.2.18\n")
-    assert load_settings(start=str(tmp_path)).django_version == (4, 2)
+    assert load_settings(start=str(tmp_path)).django_version == (3, 2)
+    (tmp_path / "requirements.txt").write_text("Django==2.2.28\n")
+    assert load_settings(start=str(tmp_path)).django_version == (3, 2)
     (tmp_path / "requirements.txt").write_text("Django>=7.0\n")
     assert load_settings(start=str(tmp_path)).django_version == (6, 1)
 
