@@ -123,3 +123,17 @@ def test_a_declared_version_outside_the_catalogue_is_said_once_even_when_quiet(
     settings = json.loads(signallint(tmp_path, "show-settings", "--format", "json").stdout)
     assert settings["django_version"] == shown
     assert settings["django_version_warning"] == f"{said}: checking as {shown}"
+
+
+def test_the_readme_upgrade_example_is_what_the_command_prints() -> None:
+    root = Path(__file__).parent.parent
+    command = "$ cd tests/fixtures/projects/default_app_config_legacy && "
+    command += "signallint --django-version 5.2 .\n"
+    shown = (root / "README.md").read_text().split(command, 1)[1].split("```", 1)[0]
+    project = root / "tests" / "fixtures" / "projects" / "default_app_config_legacy"
+    result = signallint(project, "--no-cache", "--django-version", "5.2", ".")
+    assert result.returncode == 1
+    notice, summary = result.stderr.replace(str(project), "…/default_app_config_legacy").split(
+        "\n", 1
+    )
+    assert shown == notice + "\n" + result.stdout + summary
