@@ -1,0 +1,112 @@
+"""Command-line conventions and errors (issue #17, items 4 to 8), through the real
+command in a subprocess: configuration it cannot read, the map's errors and collected
+receivers, Python's own syntax errors, empty selections and empty trees, and what
+`--help`, the summary, `rules` and `explain` say."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+SAFE_AND_UNSAFE = textwrap.dedent(
+    """\
+    from django.db.models.signals import post_save
+    from django.dispatch import receiver
+
+
+    @receiver(post_save)
+    def on_save(sender, instance, **kwargs):
+        pass
+
+
+    @receiver(post_save)
+    def on_other_save(sender, instnace, **kwargs):
+        pass
+
+
+    @receiver(post_save)
+    def no_kwargs(sender, instance):
+        pass
+    """
+)
+RECEIVER = textwrap.dedent(
+    """\
+    from django.db.models.signals import post_save
+    from django.dispatch import receiver
+
+
+    @receiver(post_save)
+    def on_save(sender, **kwargs):
+        pass
+    """
+)
+
+
+def signallint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "signallint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr
+    return result
+
+
+# -- 7. empty selections, empty trees, config errors that name their file -------------
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--select", ""), ("--select", ","), ("--extend-select", " "), ("--ignore", ",,")],
+)
+def test_a_code_option_naming_no_code_is_a_usage_error(
+    tmp_path: Path, option: str, value: str
+) -> None:
+    (tmp_path / "app.py").write_text(RECEIVER)
+    result = signallint(option, value, "app.py", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"signallint: error: `{option}` names no rule code (give codes such as SIG001,SIG2)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ('select = "SIG"', '`select` must be a list of rule codes such as ["SIG001"]'),
+        (
+            'extend-select = "SIG"',
+            '`extend-select` must be a list of rule codes such as ["SIG001"]',
+        ),
+        ('ignore = "SIG001"', '`ignore` must be a list of rule codes such as ["SIG001"]'),
+        ('exclude = "legacy"', '`exclude` must be a list of strings such as ["legacy/"]'),
+        (
+            'extend-exclude = "legacy"',
+            '`extend-exclude` must be a list of strings such as ["legacy/"]',
+        ),
+        (
+            'per-file-ignores = { "tests/*" = "SIG002" }',
+            '`per-file-ignores.tests/*` must be a list of rule codes such as ["SIG001"]',
+        ),
+        ('select = ["NOPE"]', "`select` names an unknown rule code: NOPE"),
+        (
+            'per-file-ignores = { "a.py" = ["NOPE"] }',
+            "`per-file-ignores.a.py` names an unknown rule code: NOPE",
+        ),
+    ],
+)
+def test_every_list_key_rejects_a_string_and_errors_name_the_file(
+    tmp_path: Path, setting: str, message: str
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(f"[tool.signallint]\n{setting}\n")
+    (tmp_path / "app.py").write_text(RECEIVER)
+    result = signallint("app.py", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == f"signallint: error: {tmp_path / 'pyproject.toml'}: {message}\n"
