@@ -275,10 +275,25 @@ def _read_tool_tables(path: str) -> Mapping[str, Any]:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: cannot read: {_not_utf8(path)}") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
     tool = data.get("tool", {})
     return tool if isinstance(tool, dict) else {}
+
+
+def _not_utf8(path: str) -> str:
+    """Why a TOML file did not decode: TOML is UTF-8 only, and Windows PowerShell's
+    ``>`` writes UTF-16."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(2)
+    except OSError:
+        start = b""
+    if start in (b"\xff\xfe", b"\xfe\xff"):
+        return "it is UTF-16, and TOML must be UTF-8; save it as UTF-8"
+    return "it is not UTF-8 text, and TOML must be UTF-8; save it as UTF-8"
 
 
 def load_settings(config_path: str | None = None, start: str = ".") -> Settings:

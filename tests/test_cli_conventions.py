@@ -59,6 +59,64 @@ def signallint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return result
 
 
+# -- 4. a configuration file it cannot read ------------------------------------------
+
+
+def utf16_project(tmp_path: Path) -> Path:
+    """What Windows PowerShell's `>` writes: UTF-16 with a byte order mark."""
+    (tmp_path / "pyproject.toml").write_bytes(
+        '[tool.signallint]\nselect = ["SIG"]\n'.encode("utf-16")
+    )
+    (tmp_path / "app.py").write_text(RECEIVER)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "command", [["check", "app.py"], ["app.py"], ["map", "app.py"], ["show-settings", "app.py"]]
+)
+def test_a_utf16_config_is_one_line_naming_the_file(tmp_path: Path, command: list[str]) -> None:
+    project = utf16_project(tmp_path)
+    result = signallint(*command, cwd=project)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"signallint: error: {project / 'pyproject.toml'}: cannot read: it is UTF-16, "
+        "and TOML must be UTF-8; save it as UTF-8\n"
+    )
+
+
+def test_a_config_in_another_encoding_is_one_line_too(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_bytes(
+        b'[tool.signallint]\n# r\xe9sum\xe9\nselect = ["SIG"]\n'
+    )
+    (tmp_path / "app.py").write_text(RECEIVER)
+    result = signallint("app.py", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.endswith(
+        "pyproject.toml: cannot read: it is not UTF-8 text, "
+        "and TOML must be UTF-8; save it as UTF-8\n"
+    )
+
+
+def test_flake8_says_the_same_in_one_line(tmp_path: Path) -> None:
+    pytest.importorskip("flake8")
+    project = utf16_project(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8", "--isolated", "--select", "SIG", "app.py"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"flake8: signallint: {project / 'pyproject.toml'}: cannot read: it is UTF-16, "
+        "and TOML must be UTF-8; save it as UTF-8"
+    ]
+
+
 # -- 7. empty selections, empty trees, config errors that name their file -------------
 
 
