@@ -117,6 +117,29 @@ def test_flake8_says_the_same_in_one_line(tmp_path: Path) -> None:
     ]
 
 
+# -- 6. syntax errors in Python's own words --------------------------------------------
+
+
+def test_a_syntax_error_is_where_python_puts_it(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text(
+        "from django.dispatch import receiver\n"
+        "handlers = connect_all(first,\n"
+        "    second\n"
+        "other = 3\n"
+        "more = 4\n"
+    )
+    result = signallint("bad.py", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == "bad.py:2:23: SIG902 syntax error: '(' was never closed\n"
+
+
+def test_a_file_that_names_no_signal_is_not_parsed(tmp_path: Path) -> None:
+    """What the README's reliability table says: such a file's syntax errors go unseen."""
+    (tmp_path / "bad.py").write_text("x = (\n")
+    result = signallint("bad.py", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "")
+
+
 # -- 7. empty selections, empty trees, config errors that name their file -------------
 
 
