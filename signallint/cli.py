@@ -266,6 +266,8 @@ def check(
         diagnostics += result.diagnostics
         files += result.files
     diagnostics.sort(key=Diagnostic.sort_key)
+    if not files and not quiet:
+        _warn_no_files()
     lines: dict[str, list[str]] = {}
     if show_source or baseline is not None or write_baseline is not None:
         from signallint.baseline import read_lines
@@ -331,6 +333,10 @@ def _progress_line() -> Callable[[int, int], None]:
             click.echo(f"\rsignallint: parsed {done}/{total} files", nl=False, err=True)
 
     return show
+
+
+def _warn_no_files() -> None:
+    click.echo("signallint: warning: No Python files found under the given paths", err=True)
 
 
 def _summary(diagnostics: Sequence[Diagnostic], files: int) -> str:

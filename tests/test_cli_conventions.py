@@ -158,6 +158,20 @@ def test_a_code_option_naming_no_code_is_a_usage_error(
     )
 
 
+@pytest.mark.parametrize("command", [[]])
+def test_a_tree_without_python_files_warns(tmp_path: Path, command: list[str]) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# docs\n")
+    result = signallint(*command, "docs", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "signallint: warning: No Python files found under the given paths\n" in result.stderr
+
+
+def test_a_tree_with_python_files_does_not_warn(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(RECEIVER)
+    assert "warning" not in signallint(".", cwd=tmp_path).stderr
+
+
 @pytest.mark.parametrize(
     ("setting", "message"),
     [
