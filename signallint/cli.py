@@ -438,22 +438,35 @@ def show_settings(path: str, config: str | None) -> None:
 )
 @click.option("--django-version", metavar="X.Y", help="Target Django version (e.g. 5.2).")
 @click.option("--config", type=click.Path(dir_okay=False), help="Read this pyproject.toml.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 def signal_map(
     paths: Sequence[str],
     output_format: str,
     project_root: str | None,
     django_version: str | None,
     config: str | None,
+    no_cache: bool,
 ) -> None:
     """Print every signal in PATHS with its senders and receivers, and whether each
-    receiver is connected at all."""
+    receiver is connected at all. Files that cannot be read or parsed are reported on
+    stderr as `check` reports them (exit 1)."""
     from signallint import signal_map as mapping
+    from signallint.reporters import ReportContext, reporter
 
     paths = list(paths) or ["."]
     settings = build_settings(config, paths[0], django_version=django_version)
     if project_root is not None:
         settings = settings.with_overrides(project_root=project_root)
-    click.echo(mapping.render(mapping.build(paths, settings), output_format), nl=False)
+    if no_cache:
+        settings = replace(settings, cache_dir=None)
+    found = mapping.build(paths, settings)
+    click.echo(mapping.render(found, output_format), nl=False)
+    if not found.files:
+        _warn_no_files()
+    if found.problems:
+        context = ReportContext(root=os.getcwd())
+        click.echo(reporter("text")(found.problems, context), nl=False, err=True)
+        sys.exit(EXIT_FOUND)
 
 
 if __name__ == "__main__":  # pragma: no cover

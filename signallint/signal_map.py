@@ -39,6 +39,7 @@ from dataclasses import asdict, dataclass, field, replace
 from signallint import engine
 from signallint.cache import wait_for_writes
 from signallint.context import RuleContext
+from signallint.diagnostics import Diagnostic
 from signallint.facts import Connection, ConnectionStyle, ModuleFacts, ProjectFacts
 from signallint.layout import project_facts
 from signallint.project import Picture, Status, picture_of
@@ -87,6 +88,10 @@ class SignalEntry:
 class SignalMap:
     root: str | None
     signals: list[SignalEntry]
+    # The files listed, and those that could not be read or parsed (SIG901 to SIG903,
+    # as ``check`` reports them): the command prints them on stderr.
+    files: int = 0
+    problems: list[Diagnostic] = field(default_factory=list)
 
 
 def build(paths: Sequence[str], settings: Settings) -> SignalMap:
@@ -95,6 +100,8 @@ def build(paths: Sequence[str], settings: Settings) -> SignalMap:
     project = project_facts(tuple(a.facts for a in (*analyses, *others)), root)
     context = RuleContext.for_project(project, settings.django_version, settings.declared_signals)
     found = map_of([a.facts for a in analyses], project, context, root)
+    found.files = len(analyses)
+    found.problems = engine.problems_of(analyses, settings)
     wait_for_writes()  # the cache, written meanwhile
     return found
 

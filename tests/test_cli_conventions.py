@@ -5,6 +5,7 @@ receivers, Python's own syntax errors, empty selections and empty trees, and wha
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -117,6 +118,41 @@ def test_flake8_says_the_same_in_one_line(tmp_path: Path) -> None:
     ]
 
 
+# -- 5. the map: the same errors as check, and collected receivers --------------------
+
+
+def test_map_of_a_missing_path_fails_like_check(tmp_path: Path) -> None:
+    checked = signallint("check", "nope.py", cwd=tmp_path)
+    mapped = signallint("map", "nope.py", cwd=tmp_path)
+    line = "nope.py:1:1: SIG901 cannot read file: no such file or directory\n"
+    assert (checked.returncode, checked.stdout) == (1, line)
+    assert (mapped.returncode, mapped.stdout, mapped.stderr) == (1, "No signals found.\n", line)
+
+
+@pytest.mark.parametrize("output_format", ["text", "json"])
+def test_map_reports_a_file_it_cannot_parse_and_maps_the_others(
+    tmp_path: Path, output_format: str
+) -> None:
+    (tmp_path / "broken.py").write_text("from django.dispatch import receiver\ndef f(:\n")
+    (tmp_path / "fine.py").write_text(RECEIVER)
+    checked = signallint("check", ".", cwd=tmp_path)
+    mapped = signallint("map", "--format", output_format, ".", cwd=tmp_path)
+    [problem] = [line for line in checked.stdout.splitlines() if line.startswith("broken.py")]
+    assert " SIG902 syntax error" in problem
+    assert mapped.returncode == 1
+    assert mapped.stderr == problem + "\n"
+    assert "fine.py:5 on_save" in mapped.stdout or '"receiver": "on_save"' in mapped.stdout
+    if output_format == "json":
+        json.loads(mapped.stdout)  # stdout stays the map alone
+
+
+def test_map_honours_the_selection_of_problem_codes(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.signallint]\nignore = ["SIG902"]\n')
+    (tmp_path / "broken.py").write_text("from django.dispatch import receiver\ndef f(:\n")
+    mapped = signallint("map", ".", cwd=tmp_path)
+    assert (mapped.returncode, mapped.stderr) == (0, "")
+
+
 # -- 6. syntax errors in Python's own words --------------------------------------------
 
 
@@ -158,7 +194,7 @@ def test_a_code_option_naming_no_code_is_a_usage_error(
     )
 
 
-@pytest.mark.parametrize("command", [[]])
+@pytest.mark.parametrize("command", [[], ["map"]])
 def test_a_tree_without_python_files_warns(tmp_path: Path, command: list[str]) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text("# docs\n")
