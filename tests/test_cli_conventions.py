@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import FIXTURES
+
 SAFE_AND_UNSAFE = textwrap.dedent(
     """\
     from django.db.models.signals import post_save
@@ -151,6 +153,69 @@ def test_map_honours_the_selection_of_problem_codes(tmp_path: Path) -> None:
     (tmp_path / "broken.py").write_text("from django.dispatch import receiver\ndef f(:\n")
     mapped = signallint("map", ".", cwd=tmp_path)
     assert (mapped.returncode, mapped.stderr) == (0, "")
+
+
+WEAK = textwrap.dedent(
+    """\
+    import functools
+
+    from django.db.models.signals import post_save
+
+
+    def handler(sender, **kwargs):
+        pass
+
+
+    class Handler:
+        def on_save(self, sender, **kwargs):
+            pass
+
+
+    post_save.connect(lambda sender, **kwargs: None)
+    post_save.connect(functools.partial(handler))
+    post_save.connect(Handler().on_save)
+    post_save.connect(handler)
+    post_save.connect(lambda sender, **kwargs: None, weak=False)
+    """
+)
+
+
+def test_map_shows_weakly_connected_short_lived_receivers_as_collected(tmp_path: Path) -> None:
+    (tmp_path / "wiring.py").write_text(WEAK)
+    data = json.loads(signallint("map", "--format", "json", ".", cwd=tmp_path).stdout)
+    [signal] = data["signals"]
+    states = {r["line"]: r["connected"] for r in signal["receivers"]}
+    assert states == {
+        15: "collected",
+        16: "collected",
+        17: "collected",
+        18: "unknown",
+        19: "unknown",
+    }
+    text = signallint("map", ".", cwd=tmp_path).stdout
+    assert (
+        "wiring.py:15 lambda sender, **kwargs: None [connect] - COLLECTED: a lambda connected "
+        "with weak=True is garbage-collected and never called\n"
+    ) in text
+    mermaid = signallint("map", "--format", "mermaid", ".", cwd=tmp_path).stdout
+    assert mermaid.count("-.->|collected|") == 3
+
+
+def test_the_map_collects_exactly_what_sig201_reports() -> None:
+    """One decision: every receiver SIG201 reports on its fixture is collected in the
+    map, and no other."""
+    fixture = FIXTURES / "rules" / "SIG201_weak_receiver_collected.py"
+    root = fixture.parent
+    checked = signallint(
+        "check", "--select", "SIG201", "--format", "json", "--no-cache", fixture.name, cwd=root
+    )
+    reported = {d["line"] for d in json.loads(checked.stdout)}
+    mapped = json.loads(signallint("map", "--format", "json", fixture.name, cwd=root).stdout)
+    receivers = [r for s in mapped["signals"] for r in s["receivers"]]
+    collected = sorted(r["line"] for r in receivers if r["connected"] == "collected")
+    # SIG201 reports a decorated function at its `def`, the map at its decorator.
+    assert len(reported) == len(collected) >= 9
+    assert all(line in reported or line + 1 in reported for line in collected)
 
 
 # -- 6. syntax errors in Python's own words --------------------------------------------
