@@ -42,14 +42,31 @@ class DefaultCommandGroup(click.Group):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
 
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """``signallint --help`` lists the options of ``check`` too: they are the ones
+        ``signallint PATH...`` takes."""
+        super().format_options(ctx, formatter)
+        command = self.commands[self.default_command]
+        sub = click.Context(command, info_name=self.default_command, parent=ctx)
+        records = [
+            record
+            for param in command.get_params(sub)
+            if isinstance(param, click.Option)
+            and not set(param.opts) & set(ctx.help_option_names)
+            and (record := param.get_help_record(sub)) is not None
+        ]
+        with formatter.section(f"Options of `{self.default_command}` (the default command)"):
+            formatter.write_dl(records)
+
 
 @click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="signallint")
 def main() -> None:
     """A static linter for Django signals.
 
-    Run `signallint PATH...` to check files (the `check` command), `signallint rules`
-    to list the rules and `signallint explain CODE` to read why one matters.
+    Run `signallint [OPTIONS] PATH...` to check files (the `check` command, with the
+    options listed below), `signallint rules` to list the rules and `signallint explain
+    CODE` to read why one matters.
     """
 
 

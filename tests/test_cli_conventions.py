@@ -306,3 +306,15 @@ def test_every_list_key_rejects_a_string_and_errors_name_the_file(
     result = signallint("app.py", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr == f"signallint: error: {tmp_path / 'pyproject.toml'}: {message}\n"
+
+
+# -- 8. help, the summary, `rules` and `explain` --------------------------------------
+
+
+def test_help_shows_the_options_of_check(tmp_path: Path) -> None:
+    result = signallint("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    options = result.stdout.split("Options of `check` (the default command):\n", 1)[1]
+    for option in ("--select CODES", "--fix", "--unsafe-fixes", "--format", "--no-cache"):
+        assert f"  {option}" in options
+    assert "--help" not in options
