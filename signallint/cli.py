@@ -331,6 +331,9 @@ def check(
     if not quiet:
         summary = _summary(diagnostics, len(files))
         click.echo(summary + (f" {known} more in the baseline." if known else ""), err=True)
+        fixable = _fixable(diagnostics)
+        if fixable:
+            click.echo(fixable, err=True)
     if diagnostics and not exit_zero:
         sys.exit(EXIT_FOUND)
 
@@ -354,6 +357,20 @@ def _progress_line() -> Callable[[int, int], None]:
 
 def _warn_no_files() -> None:
     click.echo("signallint: warning: No Python files found under the given paths", err=True)
+
+
+def _fixable(diagnostics: Sequence[Diagnostic]) -> str:
+    """What ``--fix`` (and ``--unsafe-fixes``) would fix, in ruff's words; empty when
+    nothing has a fix."""
+    safe = sum(1 for d in diagnostics if d.fix is not None and d.fix.safe)
+    unsafe = sum(1 for d in diagnostics if d.fix is not None and not d.fix.safe)
+    hidden = ""
+    if unsafe:
+        fixes = "fix" if unsafe == 1 else "fixes"
+        hidden = f"{unsafe} hidden {fixes} can be enabled with the `--unsafe-fixes` option"
+    if safe:
+        return f"[*] {safe} fixable with the `--fix` option" + (f" ({hidden})." if hidden else ".")
+    return f"No fixes available ({hidden})." if hidden else ""
 
 
 def _summary(diagnostics: Sequence[Diagnostic], files: int) -> str:

@@ -318,3 +318,32 @@ def test_help_shows_the_options_of_check(tmp_path: Path) -> None:
     for option in ("--select CODES", "--fix", "--unsafe-fixes", "--format", "--no-cache"):
         assert f"  {option}" in options
     assert "--help" not in options
+
+
+def test_summary_says_what_fix_would_fix_and_it_does(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(SAFE_AND_UNSAFE)
+    result = signallint("app.py", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "Found 2 problems in 1 file (1 file checked).\n"
+        "[*] 1 fixable with the `--fix` option "
+        "(1 hidden fix can be enabled with the `--unsafe-fixes` option).\n"
+    )
+    assert "Would fix 1 problem," in signallint("--diff", "app.py", cwd=tmp_path).stderr
+    unsafe = signallint("--diff", "--unsafe-fixes", "app.py", cwd=tmp_path)
+    assert "Would fix 2 problems," in unsafe.stderr
+
+
+def test_summary_with_only_unsafe_fixes(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(SAFE_AND_UNSAFE.replace("instance):", "instance, **kw):"))
+    result = signallint("app.py", cwd=tmp_path)
+    assert result.stderr.splitlines()[-1] == (
+        "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option)."
+    )
+    assert "fix" not in signallint("--quiet", "app.py", cwd=tmp_path).stderr
+
+
+def test_summary_without_fixes_says_nothing_of_them(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("from django.dispatch import receiver\ndef f(:\n")
+    result = signallint("app.py", cwd=tmp_path)
+    assert result.stderr == "Found 1 problem in 1 file (1 file checked).\n"
