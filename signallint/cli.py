@@ -404,7 +404,7 @@ def explain(code: str) -> None:
     "--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text"
 )
 def list_rules(output_format: str) -> None:
-    """List every rule: code, name, fix availability and summary."""
+    """List every rule: code, name, fix availability, scope and summary."""
     from signallint.explain import rules_json, rules_markdown, rules_text
 
     render = {"text": rules_text, "json": rules_json, "markdown": rules_markdown}[output_format]

@@ -347,3 +347,16 @@ def test_summary_without_fixes_says_nothing_of_them(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text("from django.dispatch import receiver\ndef f(:\n")
     result = signallint("app.py", cwd=tmp_path)
     assert result.stderr == "Found 1 problem in 1 file (1 file checked).\n"
+
+
+def test_rules_show_fix_and_scope(tmp_path: Path) -> None:
+    lines = signallint("rules", cwd=tmp_path).stdout.splitlines()
+    assert lines[0].split() == ["Code", "Name", "Fix", "Scope", "Message"]
+    by_code = {line.split()[0]: line.split()[:4] for line in lines[1:]}
+    assert by_code["SIG001"] == ["SIG001", "receiver-missing-kwargs", "safe", "-"]
+    assert by_code["SIG002"][2:] == ["unsafe", "-"]
+    assert by_code["SIG301"][2:] == ["-", "project"]
+    assert by_code["SIG902"][2:] == ["-", "-"]
+    rows = json.loads(signallint("rules", "--format", "json", cwd=tmp_path).stdout)
+    scopes = {row["code"]: row["scope"] for row in rows}
+    assert scopes["SIG301"] == "project" and scopes["SIG001"] == "module"
