@@ -388,15 +388,19 @@ def _summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
 @main.command()
 @click.argument("code")
 def explain(code: str) -> None:
-    """Explain a rule: what it finds, why it matters, and an example."""
-    from signallint.explain import render_rule
-    from signallint.rules import rule_by_name_or_code
+    """Explain a rule (or SIG901-SIG903): what it finds, why it matters, an example."""
+    from signallint.explain import render_problem, render_rule
+    from signallint.rules import problem_by_name_or_code, rule_by_name_or_code
 
     found = rule_by_name_or_code(code)
-    if found is None:
+    if found is not None:
+        click.echo(render_rule(found))
+        return
+    problem = problem_by_name_or_code(code)
+    if problem is None:
         _fail(f"unknown rule: {code} (run `signallint rules` for the list)")
         return
-    click.echo(render_rule(found))
+    click.echo(render_problem(problem))
 
 
 @main.command("rules")

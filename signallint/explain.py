@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 
 from signallint import catalogue
 from signallint.catalogue import Version, format_version
-from signallint.rules import PROBLEM_CODES, Rule, Scope, all_rules
+from signallint.rules import PROBLEM_CODES, PROBLEM_DOCS, Rule, Scope, all_rules
 
 
 def render_rule(rule: Rule) -> str:
@@ -17,6 +18,15 @@ def render_rule(rule: Rule) -> str:
         f"Django versions: {rule.versions_text}",
     ]
     return "\n".join([header, "=" * len(header), "", *facts, "", rule.doc, ""])
+
+
+def render_problem(code: str) -> str:
+    """``explain`` for SIG901 to SIG903: not rules, but codes with the same selection."""
+    name, summary = PROBLEM_CODES[code]
+    header = f"{code} ({name})"
+    facts = ["Fix: not available", "Enabled by default: yes", "Django versions: all"]
+    doc = inspect.cleandoc(PROBLEM_DOCS[code])
+    return "\n".join([header, "=" * len(header), "", *facts, "", summary, "", doc, ""])
 
 
 def _rule_rows() -> list[dict[str, str]]:

@@ -360,3 +360,18 @@ def test_rules_show_fix_and_scope(tmp_path: Path) -> None:
     rows = json.loads(signallint("rules", "--format", "json", cwd=tmp_path).stdout)
     scopes = {row["code"]: row["scope"] for row in rows}
     assert scopes["SIG301"] == "project" and scopes["SIG001"] == "module"
+
+
+@pytest.mark.parametrize(
+    ("key", "header"),
+    [
+        ("SIG901", "SIG901 (file-unreadable)"),
+        ("sig902", "SIG902 (file-unparsable)"),
+        ("internal-error", "SIG903 (internal-error)"),
+    ],
+)
+def test_explain_the_problem_codes(tmp_path: Path, key: str, header: str) -> None:
+    result = signallint("explain", key, cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith(header + "\n")
+    assert "## What it does" in result.stdout and "## What to do" in result.stdout
