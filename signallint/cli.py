@@ -43,14 +43,31 @@ class DefaultCommandGroup(click.Group):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
 
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """``signallint --help`` lists the options of ``check`` too: they are the ones
+        ``signallint PATH...`` takes."""
+        super().format_options(ctx, formatter)
+        command = self.commands[self.default_command]
+        sub = click.Context(command, info_name=self.default_command, parent=ctx)
+        records = [
+            record
+            for param in command.get_params(sub)
+            if isinstance(param, click.Option)
+            and not set(param.opts) & set(ctx.help_option_names)
+            and (record := param.get_help_record(sub)) is not None
+        ]
+        with formatter.section(f"Options of `{self.default_command}` (the default command)"):
+            formatter.write_dl(records)
+
 
 @click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="signallint")
 def main() -> None:
     """A static linter for Django signals.
 
-    Run `signallint PATH...` to check files (the `check` command), `signallint rules`
-    to list the rules and `signallint explain CODE` to read why one matters.
+    Run `signallint [OPTIONS] PATH...` to check files (the `check` command, with the
+    options listed below), `signallint rules` to list the rules and `signallint explain
+    CODE` to read why one matters.
     """
 
 
@@ -289,6 +306,8 @@ def check(
         diagnostics += result.diagnostics
         files += result.files
     diagnostics.sort(key=Diagnostic.sort_key)
+    if not files and not quiet:
+        _warn_no_files()
     lines: dict[str, list[str]] = {}
     if show_source or baseline is not None or write_baseline is not None:
         from signallint.baseline import read_lines
@@ -335,6 +354,9 @@ def check(
     if not quiet:
         summary = _summary(diagnostics, len(files))
         click.echo(summary + (f" {known} more in the baseline." if known else ""), err=True)
+        fixable = _fixable(diagnostics)
+        if fixable:
+            click.echo(fixable, err=True)
     if diagnostics and not exit_zero:
         sys.exit(EXIT_FOUND)
 
@@ -356,6 +378,24 @@ def _progress_line() -> Callable[[int, int], None]:
     return show
 
 
+def _warn_no_files() -> None:
+    click.echo("signallint: warning: No Python files found under the given paths", err=True)
+
+
+def _fixable(diagnostics: Sequence[Diagnostic]) -> str:
+    """What ``--fix`` (and ``--unsafe-fixes``) would fix, in ruff's words; empty when
+    nothing has a fix."""
+    safe = sum(1 for d in diagnostics if d.fix is not None and d.fix.safe)
+    unsafe = sum(1 for d in diagnostics if d.fix is not None and not d.fix.safe)
+    hidden = ""
+    if unsafe:
+        fixes = "fix" if unsafe == 1 else "fixes"
+        hidden = f"{unsafe} hidden {fixes} can be enabled with the `--unsafe-fixes` option"
+    if safe:
+        return f"[*] {safe} fixable with the `--fix` option" + (f" ({hidden})." if hidden else ".")
+    return f"No fixes available ({hidden})." if hidden else ""
+
+
 def _summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     checked = f"{files} file{'s' if files != 1 else ''} checked"
     if not diagnostics:
@@ -371,15 +411,19 @@ def _summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
 @main.command()
 @click.argument("code")
 def explain(code: str) -> None:
-    """Explain a rule: what it finds, why it matters, and an example."""
-    from signallint.explain import render_rule
-    from signallint.rules import rule_by_name_or_code
+    """Explain a rule (or SIG901-SIG903): what it finds, why it matters, an example."""
+    from signallint.explain import render_problem, render_rule
+    from signallint.rules import problem_by_name_or_code, rule_by_name_or_code
 
     found = rule_by_name_or_code(code)
-    if found is None:
+    if found is not None:
+        click.echo(render_rule(found))
+        return
+    problem = problem_by_name_or_code(code)
+    if problem is None:
         _fail(f"unknown rule: {code} (run `signallint rules` for the list)")
         return
-    click.echo(render_rule(found))
+    click.echo(render_problem(problem))
 
 
 @main.command("rules")
@@ -387,7 +431,7 @@ def explain(code: str) -> None:
     "--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text"
 )
 def list_rules(output_format: str) -> None:
-    """List every rule: code, name, fix availability and summary."""
+    """List every rule: code, name, fix availability, scope and summary."""
     from signallint.explain import rules_json, rules_markdown, rules_text
 
     render = {"text": rules_text, "json": rules_json, "markdown": rules_markdown}[output_format]
@@ -477,23 +521,36 @@ def show_settings(
 )
 @click.option("--django-version", metavar="X.Y", help="Target Django version (e.g. 5.2).")
 @click.option("--config", type=click.Path(dir_okay=False), help="Read this pyproject.toml.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 def signal_map(
     paths: Sequence[str],
     output_format: str,
     project_root: str | None,
     django_version: str | None,
     config: str | None,
+    no_cache: bool,
 ) -> None:
     """Print every signal in PATHS with its senders and receivers, and whether each
-    receiver is connected at all."""
+    receiver is connected at all. Files that cannot be read or parsed are reported on
+    stderr as `check` reports them (exit 1)."""
     from signallint import signal_map as mapping
+    from signallint.reporters import ReportContext, reporter
 
     paths = list(paths) or ["."]
     settings = build_settings(config, paths[0], django_version=django_version)
     if project_root is not None:
         settings = settings.with_overrides(project_root=project_root)
     announce_target(settings, quiet=False)
-    click.echo(mapping.render(mapping.build(paths, settings), output_format), nl=False)
+    if no_cache:
+        settings = replace(settings, cache_dir=None)
+    found = mapping.build(paths, settings)
+    click.echo(mapping.render(found, output_format), nl=False)
+    if not found.files:
+        _warn_no_files()
+    if found.problems:
+        context = ReportContext(root=os.getcwd())
+        click.echo(reporter("text")(found.problems, context), nl=False, err=True)
+        sys.exit(EXIT_FOUND)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -124,6 +124,22 @@ def run_rules(
     return sorted(diagnostics, key=Diagnostic.sort_key)
 
 
+def problems_of(analyses: Sequence[Analysis], settings: Settings) -> list[Diagnostic]:
+    """The files that could not be checked (SIG901 to SIG903), selected and suppressed
+    as ``check`` reports them: what ``signallint map`` says about its files."""
+    select = settings.select + settings.extend_select
+    diagnostics = [
+        Diagnostic(
+            analysis.facts.path, problem.code, name_of(problem.code), problem.message, problem.span
+        )
+        for analysis in analyses
+        for problem in analysis.facts.problems
+        if rule_enabled(problem.code, select, settings.ignore)
+    ]
+    texts = {a.facts.path: a.text for a in analyses if a.text is not None}
+    return sorted(_unsuppressed(diagnostics, texts, settings), key=Diagnostic.sort_key)
+
+
 def _unsuppressed(
     diagnostics: Iterable[Diagnostic], texts: Mapping[str, str], settings: Settings
 ) -> list[Diagnostic]:

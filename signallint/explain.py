@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 
 from signallint import catalogue
 from signallint.catalogue import Version, format_version
-from signallint.rules import PROBLEM_CODES, Rule, all_rules
+from signallint.rules import PROBLEM_CODES, PROBLEM_DOCS, Rule, Scope, all_rules
 
 
 def render_rule(rule: Rule) -> str:
@@ -19,6 +20,15 @@ def render_rule(rule: Rule) -> str:
     return "\n".join([header, "=" * len(header), "", *facts, "", rule.doc, ""])
 
 
+def render_problem(code: str) -> str:
+    """``explain`` for SIG901 to SIG903: not rules, but codes with the same selection."""
+    name, summary = PROBLEM_CODES[code]
+    header = f"{code} ({name})"
+    facts = ["Fix: not available", "Enabled by default: yes", "Django versions: all"]
+    doc = inspect.cleandoc(PROBLEM_DOCS[code])
+    return "\n".join([header, "=" * len(header), "", *facts, "", summary, "", doc, ""])
+
+
 def _rule_rows() -> list[dict[str, str]]:
     rows = [
         {
@@ -26,19 +36,35 @@ def _rule_rows() -> list[dict[str, str]]:
             "name": r.name,
             "fix": r.fix.value,
             "default": "yes" if r.default_enabled else "no",
+            "scope": r.scope.value,
             "summary": r.summary,
         }
         for r in all_rules()
     ]
     rows += [
-        {"code": code, "name": name, "fix": "none", "default": "yes", "summary": summary}
+        {
+            "code": code,
+            "name": name,
+            "fix": "none",
+            "default": "yes",
+            "scope": Scope.MODULE.value,
+            "summary": summary,
+        }
         for code, (name, summary) in PROBLEM_CODES.items()
     ]
     return rows
 
 
 def rules_text() -> str:
-    return "".join(f"{row['code']}  {row['name']:<40} {row['summary']}\n" for row in _rule_rows())
+    """One rule a line: code, name, fix (``safe``, ``unsafe`` or ``-``), ``project``
+    for the rules that read the whole project (``signallint`` only, not flake8), and
+    what it reports."""
+    lines = [f"{'Code':<6}  {'Name':<40} {'Fix':<6} {'Scope':<7} Message"]
+    for row in _rule_rows():
+        fix = "-" if row["fix"] == "none" else row["fix"]
+        scope = "project" if row["scope"] == Scope.PROJECT.value else "-"
+        lines.append(f"{row['code']}  {row['name']:<40} {fix:<6} {scope:<7} {row['summary']}")
+    return "\n".join(lines) + "\n"
 
 
 def rules_json() -> str:

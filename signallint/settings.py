@@ -98,27 +98,37 @@ def known_code_prefix(prefix: str) -> bool:
     return prefix == "ALL" or any(code.startswith(prefix) for code in all_codes())
 
 
-def _codes(key: str, value: object) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [part for part in value.replace(",", " ").split() if part]
+def _codes(where: str, value: object) -> tuple[str, ...]:
+    """A list of rule codes or prefixes; ``where`` names the key (and its file)."""
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ConfigError(f"`{key}` must be a list of rule codes")
-    codes = tuple(item.strip().upper() for item in value)
+        example = ' such as ["SIG001"]' if isinstance(value, str) else ""
+        raise ConfigError(f"{where} must be a list of rule codes{example}")
+    return _known_codes(where, [item.strip().upper() for item in value])
+
+
+def _known_codes(where: str, codes: list[str]) -> tuple[str, ...]:
     for code in codes:
         if not known_code_prefix(code):
-            raise ConfigError(f"`{key}` names an unknown rule code: {code}")
-    return codes
+            raise ConfigError(f"{where} names an unknown rule code: {code}")
+    return tuple(codes)
 
 
-def _strings(key: str, value: object) -> tuple[str, ...]:
+def _strings(where: str, value: object) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ConfigError(f"`{key}` must be a list of strings")
+        example = ' such as ["legacy/"]' if isinstance(value, str) else ""
+        raise ConfigError(f"{where} must be a list of strings{example}")
     return tuple(value)
 
 
-def parse_codes(key: str, text: str | None) -> tuple[str, ...] | None:
-    """A comma-separated code list from the command line."""
-    return None if text is None else _codes(key, text)
+def parse_codes(option: str, text: str | None) -> tuple[str, ...] | None:
+    """A comma-separated code list from the command line (``--select SIG001,SIG1``).
+    Naming no code at all is a mistake (``--select ""`` would turn every rule off)."""
+    if text is None:
+        return None
+    codes = [part.upper() for part in text.replace(",", " ").split()]
+    if not codes:
+        raise ConfigError(f"`{option}` names no rule code (give codes such as SIG001,SIG2)")
+    return _known_codes(f"`{option}`", codes)
 
 
 def known_django_version(text: str) -> Version:
@@ -244,22 +254,26 @@ def settings_from_table(table: Mapping[str, Any], config_path: str | None = None
     if config_path is not None:
         settings = replace(settings, project_root=os.path.dirname(config_path))
     changes: dict[str, Any] = {}
+
+    def key(name: str) -> str:
+        return f"{origin}: `{name}`"
+
     if "select" in table:
-        changes["select"] = _codes("select", table["select"])
+        changes["select"] = _codes(key("select"), table["select"])
     if "extend-select" in table:
-        changes["extend_select"] = _codes("extend-select", table["extend-select"])
+        changes["extend_select"] = _codes(key("extend-select"), table["extend-select"])
     if "ignore" in table:
-        changes["ignore"] = _codes("ignore", table["ignore"])
+        changes["ignore"] = _codes(key("ignore"), table["ignore"])
     if "exclude" in table:
-        changes["exclude"] = _strings("exclude", table["exclude"])
+        changes["exclude"] = _strings(key("exclude"), table["exclude"])
     if "extend-exclude" in table:
-        changes["extend_exclude"] = _strings("extend-exclude", table["extend-exclude"])
+        changes["extend_exclude"] = _strings(key("extend-exclude"), table["extend-exclude"])
     if "per-file-ignores" in table:
         value = table["per-file-ignores"]
         if not isinstance(value, dict):
             raise ConfigError(f"{origin}: `per-file-ignores` must be a table of pattern = [codes]")
         changes["per_file_ignores"] = tuple(
-            (pattern, _codes(f"per-file-ignores.{pattern}", codes))
+            (pattern, _codes(key(f"per-file-ignores.{pattern}"), codes))
             for pattern, codes in value.items()
         )
     if "django-version" in table:
@@ -307,10 +321,25 @@ def _read_tool_tables(path: str) -> Mapping[str, Any]:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: cannot read: {_not_utf8(path)}") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
     tool = data.get("tool", {})
     return tool if isinstance(tool, dict) else {}
+
+
+def _not_utf8(path: str) -> str:
+    """Why a TOML file did not decode: TOML is UTF-8 only, and Windows PowerShell's
+    ``>`` writes UTF-16."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(2)
+    except OSError:
+        start = b""
+    if start in (b"\xff\xfe", b"\xfe\xff"):
+        return "it is UTF-16, and TOML must be UTF-8; save it as UTF-8"
+    return "it is not UTF-8 text, and TOML must be UTF-8; save it as UTF-8"
 
 
 def load_settings(config_path: str | None = None, start: str = ".") -> Settings:

@@ -22,7 +22,8 @@ JSON schema (``version`` 1)::
             "sender": str | null,   # as written; null: any sender
             "dispatch_uid": str | null,   # as written
             "weak": bool | null,    # null when not a literal
-            "connected": "yes" | "no" | "tests-only" | "test-code" | "when-called" | "unknown",
+            "connected": "yes" | "no" | "tests-only" | "test-code" | "when-called" | "unknown"
+                         | "collected",
             "note": str}],
         "sends": [{"path": str, "line": int, "method": str, "sender": str | null}]}]}
 
@@ -39,15 +40,19 @@ from dataclasses import asdict, dataclass, field, replace
 from signallint import engine
 from signallint.cache import wait_for_writes
 from signallint.context import RuleContext
+from signallint.diagnostics import Diagnostic
 from signallint.facts import Connection, ConnectionStyle, ModuleFacts, ProjectFacts
 from signallint.layout import project_facts
 from signallint.project import Picture, Status, picture_of
 from signallint.rules.sig30x_shared import display, signals_connected, why_not_imported
+from signallint.rules.sig201_weak_receiver_collected import collected_receiver
 from signallint.rules.sig305_duplicate_dispatch_uid import dispatch_conflicts
 from signallint.settings import Settings
 from signallint.vocabulary import is_apps_module
 
 FORMATS = ("text", "json", "mermaid", "dot")
+# A receiver only the signal's weak reference holds: gone before anything sends (SIG201).
+COLLECTED = "collected"
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,10 @@ class SignalEntry:
 class SignalMap:
     root: str | None
     signals: list[SignalEntry]
+    # The files listed, and those that could not be read or parsed (SIG901 to SIG903,
+    # as ``check`` reports them): the command prints them on stderr.
+    files: int = 0
+    problems: list[Diagnostic] = field(default_factory=list)
 
 
 def build(paths: Sequence[str], settings: Settings) -> SignalMap:
@@ -95,6 +104,8 @@ def build(paths: Sequence[str], settings: Settings) -> SignalMap:
     project = project_facts(tuple(a.facts for a in (*analyses, *others)), root)
     context = RuleContext.for_project(project, settings.django_version, settings.declared_signals)
     found = map_of([a.facts for a in analyses], project, context, root)
+    found.files = len(analyses)
+    found.problems = engine.problems_of(analyses, settings)
     wait_for_writes()  # the cache, written meanwhile
     return found
 
@@ -138,6 +149,14 @@ def map_of(
                     connected=Status.NEVER.value if same else Status.UNKNOWN.value,
                     note=f"`{first.receiver_text}` ({where}) has the same dispatch_uid"
                     + ("" if same else ": the one imported first wins"),
+                )
+            collected = collected_receiver(connection, context)
+            if collected is not None and receiver.connected != Status.NEVER.value:
+                receiver = replace(
+                    receiver,
+                    connected=COLLECTED,
+                    note=f"{collected} connected with weak=True is garbage-collected"
+                    " and never called",
                 )
             for signal in signals_connected(connection, context):
                 entry(signal).receivers.append(receiver)
@@ -252,8 +271,8 @@ def render_json(signal_map: SignalMap) -> str:
     return json.dumps(data, indent=2) + "\n"
 
 
-# Receivers drawn with a dashed "never connected" edge.
-_NEVER = ("no", "tests-only")
+# Receivers drawn with a dashed edge, and its label.
+_NEVER = {"no": "never connected", "tests-only": "never connected", COLLECTED: "collected"}
 _KIND_TEXT = {
     "django": "Django",
     "project": "this project",
@@ -268,6 +287,7 @@ _CONNECTED_TEXT = {
     "test-code": "test code",
     "when-called": "connected",
     "unknown": "connected? unknown",
+    COLLECTED: "COLLECTED",
 }
 
 
@@ -338,7 +358,8 @@ def render_mermaid(signal_map: SignalMap) -> str:
             lines.append(f'  {node}_send{index}[/"{label}"/] --> {node}')
         for index, receiver in enumerate(signal.receivers):
             label = _label(f"{receiver.receiver}<br/>{receiver.path}:{receiver.line}")
-            arrow = "-.->|never connected|" if receiver.connected in _NEVER else "-->"
+            never = _NEVER.get(receiver.connected)
+            arrow = f"-.->|{never}|" if never else "-->"
             lines.append(f'  {node} {arrow} {node}_r{index}["{label}"]')
     lines[1:1] = [f'  {sender}(("{_label(name)}"))' for name, sender in senders.items()]
     return "\n".join(lines) + "\n"
@@ -369,9 +390,8 @@ def render_dot(signal_map: SignalMap) -> str:
             target = _dot(f"receiver:{receiver.path}:{receiver.line}:{receiver.receiver}")
             label = _dot(f"{receiver.receiver}\n{receiver.path}:{receiver.line}")
             lines.append(f"  {target} [label={label}];")
-            style = (
-                ' [style=dashed, label="never connected"]' if receiver.connected in _NEVER else ""
-            )
+            never = _NEVER.get(receiver.connected)
+            style = f' [style=dashed, label="{never}"]' if never else ""
             lines.append(f"  {node} -> {target}{style};")
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import io
@@ -110,7 +111,8 @@ def parse(text: str, *, checked: bool = False) -> cst.Module | Problem:
         with _nodes_unvalidated() if checked else contextlib.nullcontext():
             return cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        line, column, detail = _where(error)
+        python = None if checked else _python_syntax_error(text)  # checked: it accepted
+        line, column, detail = python or _where(error)
         return Problem(UNPARSABLE, f"syntax error: {detail}", Span(line, column, line, column))
     except RecursionError:
         return Problem(UNPARSABLE, "cannot parse file: it is nested too deeply")
@@ -156,6 +158,24 @@ def _only_validates(hook: Callable[..., None]) -> bool:
             return False
         pending.extend(cls.__subclasses__())
     return True
+
+
+def _python_syntax_error(text: str) -> tuple[int, int, str] | None:
+    """Where and why the running Python rejects ``text``: its messages (``'(' was never
+    closed``, at the ``(``) say more than LibCST's. Asked only once LibCST has failed,
+    so a file that parses is compiled no more than before. None when Python accepts
+    the text (LibCST's grammar is then the narrower one) or cannot say."""
+    try:
+        compile(text, "<unknown>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as error:
+        if not error.msg or error.lineno is None:
+            return None
+        line = max(error.lineno, 1)
+        column = max((error.offset or 1) - 1, 0)
+        return line, column, " ".join(error.msg.split())
+    except (ValueError, RecursionError, MemoryError):
+        return None  # a null byte (handled before), nesting too deep: LibCST's word
+    return None
 
 
 _NATIVE_PARSER_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)

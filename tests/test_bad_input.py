@@ -67,7 +67,7 @@ def write_bytes(data: bytes) -> Writer:
         ),
         pytest.param(
             write_bytes(SIGNALLY.encode() + b"def on_save(sender,\n"),
-            ["bad.py:2:1: SIG902 syntax error"],
+            ["bad.py:2:12: SIG902 syntax error: '(' was never closed"],
             id="partial-edit",
         ),
         pytest.param(

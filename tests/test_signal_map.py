@@ -70,6 +70,7 @@ def test_json_schema_is_stable() -> None:
                 "test-code",
                 "when-called",
                 "unknown",
+                "collected",
             }
         for send in signal["sends"]:
             assert set(send) == {"path", "line", "method", "sender"}

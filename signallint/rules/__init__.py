@@ -139,6 +139,57 @@ PROBLEM_CODES = {
     "SIG903": ("internal-error", "signallint failed on the file: a bug to report."),
 }
 
+# What ``signallint explain SIG90x`` prints for each of them.
+PROBLEM_DOCS = {
+    "SIG901": """
+    ## What it does
+    Reports a file that signallint could not read or decode, so could not check: it
+    cannot be opened (permissions, deleted while running, a broken symbolic link, a path
+    that does not exist), it is larger than 10 MB (generated data, not code), or its
+    bytes are not text in its encoding (UTF-8 unless a BOM or a PEP 263 coding cookie
+    such as `# -*- coding: latin-1 -*-` says otherwise). The message says which, and
+    where the first undecodable byte is.
+
+    ## Why is this bad?
+    Nothing in the file is checked, and Python cannot import a module it cannot decode
+    either.
+
+    ## What to do
+    Fix the path or the permissions, or save the file in the encoding it declares
+    (UTF-8). To skip the file on purpose, exclude it (`extend-exclude`).
+    """,
+    "SIG902": """
+    ## What it does
+    Reports a file signallint parses that is not valid Python: a syntax error (with
+    Python's own message and position when the running Python can compile the file's
+    grammar), a null byte, or nesting too deep to parse. Only files that mention a
+    signal (and, for the whole-project rules, `apps.py`, settings and AppConfig-like
+    classes) are parsed, so a syntax error elsewhere is not reported.
+
+    ## Why is this bad?
+    Nothing in the file is checked, and importing the module raises `SyntaxError`.
+
+    ## What to do
+    Fix the syntax error (`python -m py_compile FILE` shows it too). A file written for
+    a newer Python than the one running signallint may parse there: run signallint
+    with that Python.
+    """,
+    "SIG903": """
+    ## What it does
+    Reports a file on which signallint itself failed: a bug in signallint, not in your
+    code. The message names the exception and where it was raised; the run goes on
+    with the other files.
+
+    ## Why is this bad?
+    The file is not checked.
+
+    ## What to do
+    Report it, with the message and, if you can, the smallest file that shows it.
+    Meanwhile `# noqa` cannot silence it (the file could not be read for comments), but
+    `per-file-ignores` can.
+    """,
+}
+
 _REGISTRY: dict[str, Rule] = {}
 
 
@@ -218,6 +269,15 @@ def rule_by_code(code: str) -> Rule | None:
 def rule_by_name_or_code(key: str) -> Rule | None:
     key = key.strip()
     return next((r for r in all_rules() if key.upper() == r.code or key == r.name), None)
+
+
+def problem_by_name_or_code(key: str) -> str | None:
+    """The code of a problem (SIG901 to SIG903) given by code or name."""
+    key = key.strip()
+    return next(
+        (code for code, (name, _) in PROBLEM_CODES.items() if key.upper() == code or key == name),
+        None,
+    )
 
 
 def name_of(code: str) -> str:

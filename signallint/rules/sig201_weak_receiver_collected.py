@@ -41,6 +41,18 @@ def weakly_held_receiver(connection: Connection) -> str | None:
     return None
 
 
+def collected_receiver(connection: Connection, context: RuleContext) -> str | None:
+    """What short-lived receiver a connection to a known signal holds weakly (so the
+    garbage collector takes it at once), if any: what SIG201 reports, and what the
+    signal map shows as collected."""
+    if connection.style not in (ConnectionStyle.CONNECT, ConnectionStyle.DECORATOR):
+        return None
+    what = weakly_held_receiver(connection)
+    if what is None or context.signals_of(connection.signals) is None:
+        return None
+    return what
+
+
 def _local_name(connection: Connection) -> str | None:
     """The local name that holds the receiver (``cb``, or ``handler`` of
     ``handler.on_save``), when the connection passes one."""
@@ -117,10 +129,8 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     `weak=` argument other than a literal `True` silences the rule.
     """
     for connection in facts.connections:
-        if connection.style not in (ConnectionStyle.CONNECT, ConnectionStyle.DECORATOR):
-            continue
-        what = weakly_held_receiver(connection)
-        if what is None or context.signals_of(connection.signals) is None:
+        what = collected_receiver(connection, context)
+        if what is None:
             continue
         span = connection.span
         if connection.function is not None and connection.style is ConnectionStyle.DECORATOR:
