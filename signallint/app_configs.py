@@ -86,6 +86,10 @@ class ConfigChooser:
             return "ambiguous"
         return self.classes.get(name)
 
+    def is_app_config(self, name: str, home: int) -> bool | None:
+        """Whether the class ``name``, seen from module ``home``, is an AppConfig."""
+        return self._config_status(name, home)
+
     def _config_status(
         self, name: str, home: int, seen: frozenset[str] = frozenset()
     ) -> bool | None:

@@ -108,8 +108,10 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     ## Known problems
     Only `__init__.py` files are checked, and only in a whole-project run (the command
     line, not the flake8 plugin). The rule needs a settings module whose
-    `INSTALLED_APPS` names the package, and an `apps` module in it; where Django's
-    choice cannot be read (see SIG303) it is silent.
+    `INSTALLED_APPS` names the package; where Django's choice cannot be read (see
+    SIG303) it is silent. When the package has no `apps` module and the line names a
+    config elsewhere, the receivers that config's `ready()` imports are still counted as
+    connected (no SIG301).
 
     ## References
     - Django 4.1 release notes: "Features removed in 4.1"

@@ -154,9 +154,11 @@ def judge_default_app_config(
     if value in picture.installed_apps:
         return AppConfigLineJudgement(AppConfigLine.REDUNDANT)
     config = picture.app_configs_of(facts.path)
-    if config is None or not config.listed or config.class_listed:
-        return unknown
     module, _, name = value.rpartition(".")
+    if config is None:
+        return _without_apps_module(picture, facts, value)
+    if not config.listed or config.class_listed:
+        return unknown
     found = AppConfigLineJudgement(
         AppConfigLine.UNKNOWN,
         name=name,
@@ -176,3 +178,30 @@ def judge_default_app_config(
             return replace(found, effect=AppConfigLine.NOT_CHOSEN, chosen=config.chosen.name)
         return replace(found, effect=AppConfigLine.REDUNDANT)
     return found
+
+
+def _without_apps_module(
+    picture: Picture, facts: ModuleFacts, value: str
+) -> AppConfigLineJudgement:
+    """An app package with no ``apps`` module: from Django 4.1 it gets a plain
+    AppConfig, so a config class the line names elsewhere in the project is unused."""
+    directory = os.path.dirname(os.path.normpath(os.path.abspath(facts.path)))
+    init = picture.module_at(directory, "__init__.py")
+    if init is None or picture.honours_default_app_config:
+        return AppConfigLineJudgement(AppConfigLine.UNKNOWN)
+    names = picture.modules[init].names
+    listed = [
+        entry
+        for entry in picture.installed_apps
+        if entry in names and len(picture.modules_named(entry)) == 1
+    ]
+    named = picture.configs.classes.get(value)
+    if not listed or named is None or picture.configs.is_app_config(value, init) is not True:
+        return AppConfigLineJudgement(AppConfigLine.UNKNOWN)
+    return AppConfigLineJudgement(
+        AppConfigLine.ELSEWHERE,
+        name=named.name,
+        value=value,
+        apps=display(picture, os.path.join(directory, "apps.py")),
+        app=listed[0],
+    )
