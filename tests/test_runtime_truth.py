@@ -1050,6 +1050,45 @@ DUPLICATE_UID_IN_A_FUNCTION = """
 """
 
 
+EVERY_CALL = """
+    from functools import partial
+
+    from django.dispatch import Signal
+
+    order_paid = Signal()
+    calls = []
+
+
+    def notify(sender, channel, **kwargs):
+        calls.append(channel)
+
+
+    class CheckoutView:
+        def post(self):
+            order_paid.connect(partial(notify, channel="email"), weak=False{uid})
+"""
+
+
+def test_sig215_a_receiver_connected_on_every_call_runs_once_per_call(load) -> None:  # type: ignore[no-untyped-def]
+    source = EVERY_CALL.format(uid="")
+    assert reported(source) == {"SIG215"}
+    module = load(source)
+    for _ in range(3):
+        module.CheckoutView().post()
+    module.order_paid.send(sender=None)
+    assert module.calls == ["email", "email", "email"]
+
+
+def test_sig215_fixed_with_a_dispatch_uid_runs_once(load) -> None:  # type: ignore[no-untyped-def]
+    source = EVERY_CALL.format(uid=', dispatch_uid="notify-email"')
+    assert reported(source) == set()
+    module = load(source)
+    for _ in range(3):
+        module.CheckoutView().post()
+    module.order_paid.send(sender=None)
+    assert module.calls == ["email"]
+
+
 def test_sig305_same_sender_through_a_local_ignores_the_second(load) -> None:  # type: ignore[no-untyped-def]
     found = check_source(textwrap.dedent(DUPLICATE_UID_IN_A_FUNCTION), "case.py")
     assert [(d.code, d.line) for d in found] == [("SIG305", 17)]
