@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
+from signallint.catalogue import Version
 from signallint.diagnostics import Diagnostic
 from signallint.facts import RuntimeApps, RuntimeConfig
 
@@ -36,7 +37,8 @@ def check_signals(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> li
         ]
     if app_configs is not None:
         diagnostics = [d for d in diagnostics if _in_apps(d.path, app_configs)]
-    return [as_check_message(d) for d in diagnostics]
+    version = running_version()
+    return [as_check_message(d, version) for d in diagnostics]
 
 
 def _one_line(error: Exception) -> str:
@@ -51,21 +53,27 @@ def _in_apps(path: str, app_configs: Iterable[Any]) -> bool:
     return any(absolute.startswith(os.path.abspath(c.path) + os.sep) for c in app_configs)
 
 
-def as_check_message(diagnostic: Diagnostic) -> Any:
+def as_check_message(diagnostic: Diagnostic, version: Version) -> Any:
     """``path:line:col: (signallint.SIGNNN) what; HINT: the fix``: an error when the code
-    raises on the running Django, else a warning."""
-    import django  # type: ignore[import-untyped]
+    raises on Django ``version``, else a warning."""
     from django.core import checks
 
     from signallint.rules import rule_by_code
-    from signallint.settings import nearest_known
 
     text, hint = _split_fix(diagnostic.message)
     found = rule_by_code(diagnostic.code)
-    version, _ = nearest_known(tuple(django.VERSION[:2]))
     level = checks.Error if found is not None and found.raises_on(version) else checks.Warning
     where = f"{diagnostic.path}:{diagnostic.line}:{diagnostic.col + 1}"  # 1-based, as printed
     return level(text, hint=hint, obj=where, id=f"signallint.{diagnostic.code}")
+
+
+def running_version() -> Version:
+    """The release of the catalogue to check the running Django as."""
+    import django  # type: ignore[import-untyped]
+
+    from signallint.settings import nearest_known
+
+    return nearest_known(tuple(django.VERSION[:2]))[0]
 
 
 def _split_fix(message: str) -> tuple[str, str | None]:
@@ -77,19 +85,17 @@ def _split_fix(message: str) -> tuple[str, str | None]:
 def project_diagnostics() -> list[Diagnostic]:
     """Every diagnostic of the running project, as ``signallint ROOT`` reports it but
     with the running Django's registry and version."""
-    import django
     from django.conf import settings as django_settings  # type: ignore[import-untyped]
 
     from signallint import engine
     from signallint.cache import default_directory, wait_for_writes
-    from signallint.settings import load_settings, nearest_known
+    from signallint.settings import load_settings
 
     root = project_root(django_settings)
     settings = load_settings(None, root)
-    version, _ = nearest_known(tuple(django.VERSION[:2]))
     settings = replace(
         settings,
-        django_version=version,
+        django_version=running_version(),
         django_version_source="the running Django",
         django_version_warning="",
         project_root=root,
