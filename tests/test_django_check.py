@@ -160,6 +160,28 @@ def test_a_check_that_cannot_run_says_so_in_one_warning(tmp_path: Path) -> None:
     assert "`select` must be a list of rule codes" in output
 
 
+def test_the_target_is_the_running_django(tmp_path: Path) -> None:
+    import django
+
+    assert django.VERSION[:2] >= (5, 0), "an async receiver is fine only from Django 5.0"
+    async_receiver = SHOP_SIGNALS.replace(
+        "def on_finished(sender)", "async def on_finished(**kwargs)"
+    )
+    site = make_site(tmp_path / "site", signals=async_receiver)
+    (site / "pyproject.toml").write_text('[tool.signallint]\ndjango-version = "4.2"\n')
+    static = subprocess.run(
+        [sys.executable, "-m", "signallint", "check", "--no-cache", "."],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert "SIG210" in static.stdout, static.stdout
+    result = manage_check(site, tmp_path / "cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert reported(result.stdout + result.stderr) == set()
+
+
 TWO_CONFIGS = """\
 from django.apps import AppConfig
 
