@@ -182,6 +182,18 @@ def test_the_target_is_the_running_django(tmp_path: Path) -> None:
     assert reported(result.stdout + result.stderr) == set()
 
 
+def test_a_file_that_does_not_parse_is_a_warning_not_a_traceback(tmp_path: Path) -> None:
+    site = make_site(
+        tmp_path / "site", signals=SHOP_SIGNALS.replace("(sender)", "(sender, **kwargs)")
+    )
+    write(site, {"shop/broken.py": "from django.dispatch import receiver\ndef broken(:\n"})
+    result = manage_check(site, tmp_path / "cache")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "Traceback" not in output
+    assert reported(output) == {("shop/broken.py:2:12", "SIG902")}
+
+
 TWO_CONFIGS = """\
 from django.apps import AppConfig
 
