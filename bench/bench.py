@@ -2,6 +2,7 @@
 
     python bench/bench.py                 # Django's source and the ecosystem tree
     python bench/bench.py --runs 7 --tree django
+    python bench/bench.py --tree django-check   # manage.py check with the system check
 
 Every tool runs as a separate process on the same tree, alternating tool by tool within
 each round so that machine noise hits them alike; each figure is the median of the
@@ -234,17 +235,89 @@ def run_tree(label: str, paths: list[str], runs: int) -> dict[str, object]:
     return report
 
 
+def django_check(runs: int) -> dict[str, object]:
+    """``manage.py check`` on the example project without and with ``signallint.django``
+    (its system check), the facts cache cold and warm. The copy checked has the bad
+    import fixed that stops the example from starting (SIG102)."""
+    python = installed_signallint()
+    subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", f"django=={_version('django')}"], check=True
+    )
+    work = Path(tempfile.mkdtemp(prefix="signallint-bench-site-"))
+    site = work / "shop"
+    shutil.copytree(ROOT / "examples" / "shop", site)
+    handlers = site / "accounts" / "handlers.py"
+    handlers.write_text(
+        handlers.read_text().replace("django.db.models.signals", "django.contrib.auth.signals")
+    )
+    (site / "with_signallint.py").write_text(
+        "from shop_site.settings import *  # noqa: F403\n"
+        'INSTALLED_APPS = [*INSTALLED_APPS, "signallint.django"]  # noqa: F405\n'
+    )
+    cache_dir = work / "cache"
+    (site / "pyproject.toml").write_text(f"[tool.signallint]\ncache-dir = {str(cache_dir)!r}\n")
+    check = [python, str(site / "manage.py"), "check", "--settings"]
+    tools = [
+        Tool("manage.py check", [*check, "shop_site.settings"]),
+        Tool(
+            "manage.py check, signallint.django (cold cache)",
+            [*check, "with_signallint"],
+            prepare=[
+                sys.executable,
+                "-c",
+                f"import shutil; shutil.rmtree({str(cache_dir)!r}, True)",
+            ],
+        ),
+        Tool("manage.py check, signallint.django (warm cache)", [*check, "with_signallint"]),
+    ]
+    subprocess.run(tools[2].command, capture_output=True, check=False)  # fill the cache
+    for _ in range(runs):
+        for tool in tools:
+            if tool.prepare:
+                subprocess.run(tool.prepare, check=True)
+            seconds, peak, code = measure(tool.command)
+            tool.seconds.append(seconds)
+            tool.peak_kib.append(peak)
+            tool.exit_codes.add(code)
+    shutil.rmtree(work, ignore_errors=True)
+    medians = {tool.name: statistics.median(tool.seconds) for tool in tools}
+    without = medians["manage.py check"]
+    print(f"\nexample project, manage.py check: median of {runs} runs")
+    print(f"{'command':48} {'median s':>9} {'added s':>8} {'peak MB':>8}")
+    report: dict[str, object] = {"tree": "django-check", "runs": runs, "tools": []}
+    for tool in tools:
+        median = medians[tool.name]
+        peak_mb = max(tool.peak_kib) / 1024
+        print(f"{tool.name:48} {median:9.3f} {median - without:8.3f} {peak_mb:8.1f}")
+        tools_report = report["tools"]
+        assert isinstance(tools_report, list)
+        tools_report.append(
+            {
+                "tool": tool.name,
+                "median_seconds": round(median, 4),
+                "all_seconds": [round(s, 4) for s in tool.seconds],
+                "peak_mb": round(peak_mb, 1),
+                "exit_codes": sorted(tool.exit_codes),
+            }
+        )
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--tree", choices=["django", "ecosystem", "all"], default="all")
+    parser.add_argument(
+        "--tree", choices=["django", "ecosystem", "django-check", "all"], default="all"
+    )
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     options = parser.parse_args()
     trees = {"django": django_tree, "ecosystem": ecosystem_tree}
     chosen = list(trees) if options.tree == "all" else [options.tree]
     machine = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
     print(f"signallint benchmark, {time.strftime('%Y-%m-%d')}, {machine}")
-    reports = [run_tree(name, trees[name](), options.runs) for name in chosen]
+    reports = [run_tree(name, trees[name](), options.runs) for name in chosen if name in trees]
+    if options.tree in ("django-check", "all"):
+        reports.append(django_check(options.runs))
     if options.json:
         Path(options.json).write_text(json.dumps({"machine": machine, "trees": reports}, indent=2))
 

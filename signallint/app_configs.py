@@ -139,9 +139,41 @@ class ConfigChooser:
     def _choose(self, index: int, package: str) -> AppConfigs:
         """Django's ``AppConfig.create()`` for an app package: which subclass it uses."""
         found = self._discover(index, package)
+        if self._picture.runtime is not None:
+            return self._as_running(found)
         if found.choice is Choice.SEVERAL_DEFAULTS or not self._picture.honours_default_app_config:
             return found
         return self._follow_default_app_config(found)
+
+    def _as_running(self, found: AppConfigs) -> AppConfigs:
+        """``found`` with what the running Django did instead of what discovery guessed:
+        whether INSTALLED_APPS names the package or a class, and which class it used."""
+        runtime = self._picture.runtime
+        assert runtime is not None
+        directory = os.path.dirname(self._picture.modules[found.module].path)
+        used = next(
+            (u for u in runtime.configs if os.path.normpath(u.directory) == directory), None
+        )
+        if used is None:  # not installed: nothing of it runs
+            return replace(found, listed=False, class_listed=False)
+        listed = used.package in runtime.entries
+        class_listed = not used.plain and used.config in runtime.entries
+        if used.plain:
+            return replace(
+                found, choice=Choice.PLAIN, chosen=None, listed=listed, class_listed=class_listed
+            )
+        by_name = {f"{used.package}.apps.{name}": fact for name, fact in found.names}
+        chosen = by_name.get(used.config) or next(
+            (fact for fact in found.candidates if fact.qualified_name == used.config),
+            None,
+        )
+        if chosen is None:
+            known = self.classes.get(used.config)
+            chosen = known if isinstance(known, ClassFact) else None
+        choice = Choice.UNKNOWN if chosen is None else Choice.ONE
+        return replace(
+            found, choice=choice, chosen=chosen, listed=listed, class_listed=class_listed
+        )
 
     def _follow_default_app_config(self, found: AppConfigs) -> AppConfigs:
         """Before Django 4.1 a package's ``default_app_config`` wins over discovery

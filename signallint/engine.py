@@ -16,7 +16,7 @@ from signallint.catalogue import format_version
 from signallint.context import RuleContext
 from signallint.diagnostics import Diagnostic
 from signallint.discovery import discover, project_files, project_root
-from signallint.facts import ProjectFacts, Span
+from signallint.facts import ProjectFacts, RuntimeApps, Span
 from signallint.fixes import Fix
 from signallint.layout import project_facts
 from signallint.pipeline import Analysis, Item, analyse, given_item, read_item
@@ -63,8 +63,14 @@ class Picture:
     context: RuleContext
 
 
-def picture_of(analyses: Iterable[Analysis], root: str | None, settings: Settings) -> Picture:
-    project = project_facts(tuple(a.facts for a in analyses), root)
+def picture_of(
+    analyses: Iterable[Analysis],
+    root: str | None,
+    settings: Settings,
+    runtime: RuntimeApps | None = None,
+) -> Picture:
+    """``runtime``: what a running Django knows of the apps (its system check)."""
+    project = project_facts(tuple(a.facts for a in analyses), root, runtime)
     context = RuleContext.for_project(project, settings.django_version, settings.declared_signals)
     return Picture(project, context)
 

@@ -322,6 +322,30 @@ class ProjectFacts:
     # or with packaging metadata of its own and not a site. Its users may import what its
     # own code never does. Read from the disk by :mod:`signallint.layout`.
     distributed: frozenset[str] = frozenset()
+    # What the running Django knows of the project's apps (its system check), in place
+    # of the static picture's guesses; None everywhere else.
+    runtime: RuntimeApps | None = None
+
+
+@dataclass(frozen=True)
+class RuntimeConfig:
+    """The AppConfig the running Django created for one app."""
+
+    package: str  # the app's package (``AppConfig.name``)
+    directory: str  # where the package is (``AppConfig.path``), absolute
+    config: str  # the qualified name of the AppConfig's class
+    plain: bool  # Django's own ``AppConfig``: no subclass of it, so no ``ready()`` of ours
+
+
+@dataclass(frozen=True)
+class RuntimeApps:
+    """The app registry of a running Django, as plain data: what the static analysis has
+    to guess (which settings module, which INSTALLED_APPS, which AppConfig each app got)."""
+
+    settings_module: str | None
+    # INSTALLED_APPS as the settings give it: packages and AppConfig class paths.
+    entries: tuple[str, ...]
+    configs: tuple[RuntimeConfig, ...]
 
 
 # -- whole-project wiring: which modules Django imports ------------------------------

@@ -12,7 +12,7 @@ import functools
 import os
 import re
 
-from signallint.facts import ModuleFacts, ProjectFacts
+from signallint.facts import ModuleFacts, ProjectFacts, RuntimeApps
 
 # Files whose presence marks a project root, searched upwards from the first path.
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "manage.py")
@@ -21,9 +21,12 @@ INSTALLED_PACKAGE_DIRECTORIES = ("site-packages", "dist-packages")
 _NOT_A_SITE = re.compile(r"^(?:examples?|sandbox|demo\w*|docs?|tests?|test\w*)$")
 
 
-def project_facts(modules: tuple[ModuleFacts, ...], root: str | None) -> ProjectFacts:
+def project_facts(
+    modules: tuple[ModuleFacts, ...], root: str | None, runtime: RuntimeApps | None = None
+) -> ProjectFacts:
     """The facts of a project's modules, with which of them are distributed (see
-    :attr:`ProjectFacts.distributed`): a run without a root never asks."""
+    :attr:`ProjectFacts.distributed`): a run without a root never asks. ``runtime``: the
+    running Django's apps, when it is asked from inside."""
     distributed: frozenset[str] = frozenset()
     if root is not None:
         absolute_root = os.path.abspath(root)
@@ -33,7 +36,7 @@ def project_facts(modules: tuple[ModuleFacts, ...], root: str | None) -> Project
             if m.connections and m.wiring is not None
         )
         distributed = frozenset(p for p in paths if _distributed(p, absolute_root))
-    return ProjectFacts(modules, root=root, distributed=distributed)
+    return ProjectFacts(modules, root=root, distributed=distributed, runtime=runtime)
 
 
 def find_project_root(start: str) -> str | None:

@@ -205,16 +205,25 @@ class Picture:
             module.names.update(self._names_of(module))
             for name in sorted(module.names):
                 self._by_name.setdefault(name, []).append(module.index)
+        # Inside Django (its system check) the registry replaces the guesses below.
+        self.runtime = project.runtime
         self.configs = ConfigChooser(self)
         self.settings = self._settings_modules()
-        self.installed_apps = tuple(
-            dict.fromkeys(
-                entry
-                for index in self.settings
-                if (apps := self.modules[index].wiring.installed_apps) is not None
-                for entry in apps.entries
+        if self.runtime is not None:
+            self.installed_apps = tuple(
+                dict.fromkeys(
+                    (*self.runtime.entries, *(used.package for used in self.runtime.configs))
+                )
             )
-        )
+        else:
+            self.installed_apps = tuple(
+                dict.fromkeys(
+                    entry
+                    for index in self.settings
+                    if (apps := self.modules[index].wiring.installed_apps) is not None
+                    for entry in apps.entries
+                )
+            )
         self.app_dirs = self._app_dirs()
         self.app_configs = {c.module: c for c in self.configs.app_configs()}
         # The AppConfigs Django never uses, by ``apps`` module: with no single candidate
@@ -355,6 +364,8 @@ class Picture:
             for name in module.wiring.settings_modules
             for index in self.modules_named(name)
         }
+        if self.runtime is not None and self.runtime.settings_module:
+            named.update(self.modules_named(self.runtime.settings_module))
         return sorted(named | {m.index for m in self.modules if m.wiring.assigns_installed_apps})
 
     def _app_dirs(self) -> dict[str, str]:

@@ -98,6 +98,15 @@ class Rule:
     # The Django versions the rule applies to (half-open), as in the catalogue.
     since: Version | None = None
     until: Version | None = None
+    # Whether the code it finds raises when it runs (True), from a Django release on (a
+    # version), or misbehaves silently (False): an error or a warning in Django's checks.
+    raises: bool | Version = False
+
+    def raises_on(self, version: Version) -> bool:
+        """Whether the code this rule finds raises on Django ``version``."""
+        if isinstance(self.raises, bool):
+            return self.raises
+        return version >= self.raises
 
     @property
     def check(self) -> ModuleCheck:
@@ -202,6 +211,7 @@ def _register(
     default_enabled: bool,
     since: Version | None,
     until: Version | None,
+    raises: bool | Version,
 ) -> Callable[[Callable[..., Iterable[Any]]], Any]:
     def register(function: Callable[..., Iterable[Any]]) -> Callable[..., Iterable[Any]]:
         if code in _REGISTRY or code in PROBLEM_CODES:
@@ -219,6 +229,7 @@ def _register(
             default_enabled,
             since,
             until,
+            raises,
         )
         return function
 
@@ -233,9 +244,11 @@ def rule(
     default_enabled: bool = True,
     since: Version | None = None,
     until: Version | None = None,
+    raises: bool | Version = False,
 ) -> Callable[[ModuleCheck], ModuleCheck]:
-    """Register a module rule: a function of one module's facts."""
-    return _register(Scope.MODULE, code, name, messages, fix, default_enabled, since, until)
+    """Register a module rule: a function of one module's facts. ``raises``: the code it
+    finds raises when it runs (from that Django release on, given a version)."""
+    return _register(Scope.MODULE, code, name, messages, fix, default_enabled, since, until, raises)
 
 
 def project_rule(
@@ -246,9 +259,12 @@ def project_rule(
     default_enabled: bool = True,
     since: Version | None = None,
     until: Version | None = None,
+    raises: bool | Version = False,
 ) -> Callable[[ProjectCheck], ProjectCheck]:
     """Register a project rule: a function of every module's facts (CLI only)."""
-    return _register(Scope.PROJECT, code, name, messages, fix, default_enabled, since, until)
+    return _register(
+        Scope.PROJECT, code, name, messages, fix, default_enabled, since, until, raises
+    )
 
 
 @functools.cache

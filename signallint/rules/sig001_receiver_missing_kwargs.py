@@ -18,6 +18,7 @@ MISSING_KWARGS = Message(
     "receiver-missing-kwargs",
     MISSING_KWARGS,
     fix=Fix.SAFE,
+    raises=True,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """

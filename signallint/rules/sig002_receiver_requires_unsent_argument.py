@@ -31,6 +31,7 @@ SOMETIMES_SENT = Message(
     NEVER_SENT_CLOSE_TO,
     SOMETIMES_SENT,
     fix=Fix.UNSAFE,
+    raises=True,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """

@@ -22,6 +22,7 @@ SENDER_MISNAMED = Message(
     "receiver-positional-parameter",
     POSITIONAL_ONLY,
     SENDER_MISNAMED,
+    raises=True,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """

@@ -26,6 +26,7 @@ NEW = Message(
     UNKNOWN_CLOSE_TO,
     REMOVED,
     NEW,
+    raises=True,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """

@@ -16,6 +16,7 @@ WRONG_MODULE = Message("signal `{name}` is not in `{module}`; import it from `{h
     "signal-from-wrong-module",
     WRONG_MODULE,
     fix=Fix.SAFE,
+    raises=True,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """

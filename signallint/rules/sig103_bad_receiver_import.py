@@ -19,6 +19,7 @@ BAD_SIGNAL_CLASS = Message("`{module}` has no `Signal`; import `Signal` from `dj
     BAD_RECEIVER,
     BAD_SIGNAL_CLASS,
     fix=Fix.SAFE,
+    raises=True,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """

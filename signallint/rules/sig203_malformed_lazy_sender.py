@@ -17,6 +17,7 @@ MALFORMED = Message(
     "SIG203",
     "malformed-lazy-sender",
     MALFORMED,
+    raises=True,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """

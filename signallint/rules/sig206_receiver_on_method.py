@@ -23,6 +23,7 @@ METHOD_DECORATORS = ("staticmethod", "classmethod")
     "receiver-on-method",
     ON_METHOD,
     ABOVE_METHOD_DECORATOR,
+    raises=True,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """

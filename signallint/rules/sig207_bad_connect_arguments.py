@@ -32,6 +32,7 @@ SENDER_POSITIONAL = Message(
     UNEXPECTED_KEYWORD_CLOSE_TO,
     TOO_MANY_POSITIONAL,
     SENDER_POSITIONAL,
+    raises=True,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """

@@ -22,6 +22,7 @@ SIGNAL_KEYWORD = Message(
     EXTRA_POSITIONAL,
     NO_SENDER,
     SIGNAL_KEYWORD,
+    raises=True,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """

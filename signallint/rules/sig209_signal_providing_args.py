@@ -26,6 +26,7 @@ REMOVED = (4, 0)
     PROVIDING_ARGS,
     DEPRECATED,
     fix=Fix.SAFE,
+    raises=(4, 0),
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """

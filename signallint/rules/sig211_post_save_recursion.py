@@ -38,6 +38,7 @@ class _Value(Enum):
     RECURSION,
     RECURSION_WITH_UPDATE_FIELDS,
     RECURSION_PAST_GUARD,
+    raises=True,
 )
 def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     """

@@ -16,6 +16,7 @@ NOT_ACCEPTED = Message(
     "SIG214",
     "send-keyword-not-accepted",
     NOT_ACCEPTED,
+    raises=True,
 )
 def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     """
