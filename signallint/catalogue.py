@@ -484,6 +484,33 @@ SIGNALS: tuple[SignalSpec, ...] = (
     ),
 )
 
+# Calls that act outside the database (mail, task queues, HTTP): made directly in a
+# receiver of a model signal they run inside the transaction, even when it rolls back
+# (SIG216). Patterns of called names, matched with fnmatch; ``side-effect-calls`` in
+# [tool.signallint] replaces them.
+SIDE_EFFECT_CALLS: tuple[str, ...] = (
+    "django.core.mail.send_mail",
+    "django.core.mail.send_mass_mail",
+    "django.core.mail.mail_admins",
+    "django.core.mail.mail_managers",
+    "*.delay",
+    "*.apply_async",
+    "*.send_task",
+    "requests.get",
+    "requests.post",
+    "requests.put",
+    "requests.patch",
+    "requests.delete",
+    "requests.request",
+    "httpx.get",
+    "httpx.post",
+    "httpx.put",
+    "httpx.patch",
+    "httpx.delete",
+    "httpx.request",
+    "urllib.request.urlopen",
+)
+
 # ``from M import receiver`` works for these modules in every supported version.
 RECEIVER_MODULES: tuple[str, ...] = ("django.dispatch", "django.dispatch.dispatcher")
 

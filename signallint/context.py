@@ -33,13 +33,19 @@ class RuleContext:
     project_signals: frozenset[str] = frozenset()
     # The signals declared in ``[tool.signallint.signals]``.
     declared_signals: tuple[SignalSpec, ...] = ()
+    # What counts as a side effect outside the database (SIG216): fnmatch patterns.
+    side_effect_calls: tuple[str, ...] = catalogue.SIDE_EFFECT_CALLS
     # Names the project's modules re-export (``shop.models.Product``), each with the name
     # it refers to (``shop.models.products.Product``); see :mod:`signallint.exports`.
     aliases: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def for_project(
-        cls, project: ProjectFacts, version: Version, declared_signals: tuple[SignalSpec, ...]
+        cls,
+        project: ProjectFacts,
+        version: Version,
+        declared_signals: tuple[SignalSpec, ...],
+        side_effect_calls: tuple[str, ...] = catalogue.SIDE_EFFECT_CALLS,
     ) -> RuleContext:
         builtin = catalogue.signals_by_qualified_name(version)
         signals: dict[str, SignalSpec] = dict(builtin)
@@ -74,6 +80,7 @@ class RuleContext:
             project_signals=own,
             declared_signals=declared_signals,
             aliases=aliases,
+            side_effect_calls=side_effect_calls,
         )
 
     def canonical(self, name: str) -> str:

@@ -71,7 +71,9 @@ def picture_of(
 ) -> Picture:
     """``runtime``: what a running Django knows of the apps (its system check)."""
     project = project_facts(tuple(a.facts for a in analyses), root, runtime)
-    context = RuleContext.for_project(project, settings.django_version, settings.declared_signals)
+    context = RuleContext.for_project(
+        project, settings.django_version, settings.declared_signals, settings.side_effect_calls
+    )
     return Picture(project, context)
 
 

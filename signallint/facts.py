@@ -49,6 +49,15 @@ class Param:
 
 
 @dataclass(frozen=True)
+class CallFact:
+    """A call a function's body makes while it runs (see ``collect/calls.py``)."""
+
+    # ``django.core.mail.send_mail`` when the name is imported, else the dotted text.
+    callee: str
+    span: Span
+
+
+@dataclass(frozen=True)
 class FunctionFact:
     """A ``def`` the module defines (only those that matter to a receiver)."""
 
@@ -68,6 +77,8 @@ class FunctionFact:
     saves: tuple[SaveCall, ...] = ()
     # True when the body disconnects something (a common recursion guard).
     disconnects: bool = False
+    # The calls the body makes while it runs (not in nested defs or on_commit()).
+    calls: tuple[CallFact, ...] = ()
 
     @property
     def accepts_var_keyword(self) -> bool:

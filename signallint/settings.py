@@ -68,6 +68,8 @@ class Settings:
     project_root: str | None = None
     # Third-party or project signals declared in [tool.signallint.signals].
     declared_signals: tuple[catalogue.SignalSpec, ...] = ()
+    # What SIG216 counts as a side effect: patterns of called names (fnmatch).
+    side_effect_calls: tuple[str, ...] = catalogue.SIDE_EFFECT_CALLS
     # Where per-file facts are cached between runs (None: no cache), and how many
     # processes parse (None: one per core).
     cache_dir: str | None = None
@@ -185,6 +187,7 @@ KNOWN_KEYS = frozenset(
         "output-format",
         "signals",
         "cache-dir",
+        "side-effect-calls",
     }
 )
 SIGNAL_KEYS = frozenset({"kwargs", "optional-kwargs", "sender", "model-signal"})
@@ -288,6 +291,10 @@ def settings_from_table(table: Mapping[str, Any], config_path: str | None = None
             raise ConfigError(f"{origin}: `cache-dir` must be a path (a string)")
         base = os.path.dirname(config_path) if config_path else "."
         changes["cache_dir"] = os.path.join(base, os.path.expanduser(value))
+    if "side-effect-calls" in table:
+        changes["side_effect_calls"] = _strings(
+            key("side-effect-calls"), table["side-effect-calls"]
+        )
     if "signals" in table:
         changes["declared_signals"] = _declared_signals(origin, table["signals"])
     if "output-format" in table:

@@ -102,7 +102,9 @@ def build(paths: Sequence[str], settings: Settings) -> SignalMap:
     """The map of the files under ``paths``, judged against their whole project."""
     analyses, others, root = engine.gather(paths, settings, project=True)
     project = project_facts(tuple(a.facts for a in (*analyses, *others)), root)
-    context = RuleContext.for_project(project, settings.django_version, settings.declared_signals)
+    context = RuleContext.for_project(
+        project, settings.django_version, settings.declared_signals, settings.side_effect_calls
+    )
     found = map_of([a.facts for a in analyses], project, context, root)
     found.files = len(analyses)
     found.problems = engine.problems_of(analyses, settings)

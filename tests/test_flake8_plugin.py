@@ -105,9 +105,15 @@ def by_django_version(files: list[Path]) -> dict[str, list[str]]:
     return groups
 
 
+# flake8's `--select SIG` selects the rules that are off by default too; the CLI's
+# `select = ["SIG"]` does not, so the comparison names them.
+OPT_IN = ",".join(r.code for r in all_rules() if not r.default_enabled)
+
+
 def both(paths: list[str], version: str) -> tuple[set[Finding], set[Finding]]:
     plugin = ("--signallint-django-version", version) if version else ()
     cli = ("--django-version", version) if version else ()
+    cli += ("--extend-select", OPT_IN)
     return flake8_findings("--select", "SIG", *plugin, *paths), cli_findings(*cli, *paths)
 
 

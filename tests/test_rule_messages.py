@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 from signallint import check_paths, check_source
-from signallint.catalogue import parse_version
 from signallint.diagnostics import Diagnostic
 from signallint.rules import Message, Rule, all_rules
 from signallint.settings import Settings, load_settings
 from tests.helpers import FIXTURES
+from tests.test_rules_fixtures import fixture_settings
 
 ROOT = Path(__file__).parent.parent
 RULES = {rule.code: rule for rule in all_rules()}
@@ -107,10 +107,7 @@ def fixture_diagnostics() -> Iterator[Diagnostic]:
         settings = Settings() if version is None else Settings(django_version=version)
         yield from check_source(textwrap.dedent(source), "example.py", settings)
     for path in sorted((FIXTURES / "rules").glob("*.py")):
-        settings = Settings()
-        version = re.search(r"^# django-version: (\S+)$", path.read_text(), re.MULTILINE)
-        if version:
-            settings = Settings(django_version=parse_version(version.group(1)))
+        settings = fixture_settings(path.read_text())
         yield from check_source(path.read_bytes(), str(path), settings)
     projects = sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir())
     for project in [*projects, ROOT / "examples" / "shop"]:

@@ -26,6 +26,7 @@ The parsing and the comparison live in tests/helpers.py (``expectations_in``,
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -39,16 +40,27 @@ from tests.helpers import FIXTURES, MalformedExpectation, expectations_in, misma
 RULE_FIXTURES = sorted((FIXTURES / "rules").glob("*.py"))
 PROJECT_EXPECTATIONS = sorted((FIXTURES / "projects").glob("*/expected.txt"))
 DJANGO_VERSION = re.compile(r"^# django-version: (\S+)$", re.MULTILINE)
+EXTEND_SELECT = re.compile(r"^# extend-select: (\S+)$", re.MULTILINE)
 # A line of `signallint check` output, as in a project fixture's expected.txt.
 REPORTED_CODE = re.compile(r"^\S+:\d+:\d+: (?P<code>[A-Z]+\d+) ", re.MULTILINE)
 
 
-def fixture_problems(source: str, path: str) -> list[str]:
-    """How what ``source`` reports differs from what its comments expect."""
+def fixture_settings(source: str) -> Settings:
+    """The settings a fixture asks for in its header: ``# django-version: X.Y`` and
+    ``# extend-select: CODE`` (for a rule that is off by default)."""
     settings = Settings()
     version = DJANGO_VERSION.search(source)
     if version:
-        settings = Settings(django_version=parse_version(version.group(1)))
+        settings = replace(settings, django_version=parse_version(version.group(1)))
+    selected = EXTEND_SELECT.search(source)
+    if selected:
+        settings = replace(settings, extend_select=(selected.group(1),))
+    return settings
+
+
+def fixture_problems(source: str, path: str) -> list[str]:
+    """How what ``source`` reports differs from what its comments expect."""
+    settings = fixture_settings(source)
     return mismatches(expectations_in(source), check_source(source, path, settings))
 
 

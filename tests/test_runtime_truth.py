@@ -1050,6 +1050,65 @@ DUPLICATE_UID_IN_A_FUNCTION = """
 """
 
 
+SIDE_EFFECT = """
+    from django.core import mail
+    from django.db import transaction
+    from django.db.models.signals import post_save
+    from django.dispatch import receiver
+    from tests.catalogue_app.models import Author
+
+
+    @receiver(post_save, sender=Author)
+    def welcome(sender, instance, **kwargs):
+        {call}
+"""
+SEND = 'mail.send_mail("Welcome", "Hello", "shop@example.com", ["a@example.com"])'
+
+
+def saved_then_rolled_back() -> None:
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_author()
+        raise RuntimeError("the order failed")
+
+
+def test_sig216_mail_sent_by_a_receiver_goes_out_though_the_save_rolls_back(load) -> None:  # type: ignore[no-untyped-def]
+    from django.core import mail
+    from django.test import override_settings
+
+    from signallint.settings import Settings
+
+    source = textwrap.dedent(SIDE_EFFECT.format(call=SEND))
+    found = check_source(source, "case.py", Settings(extend_select=("SIG216",)))
+    assert {d.code for d in found} == {"SIG216"}
+    load(source)
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        mail.outbox = []
+        saved_then_rolled_back()
+        from tests.catalogue_app.models import Author
+
+        assert not Author.objects.exists()  # nothing was saved...
+        assert len(mail.outbox) == 1  # ...and the e-mail went out anyway
+
+
+def test_sig216_fixed_with_on_commit_sends_only_what_commits(load) -> None:  # type: ignore[no-untyped-def]
+    from django.core import mail
+    from django.test import override_settings
+
+    from signallint.settings import Settings
+
+    source = textwrap.dedent(SIDE_EFFECT.format(call=f"transaction.on_commit(lambda: {SEND})"))
+    assert check_source(source, "case.py", Settings(extend_select=("SIG216",))) == []
+    load(source)
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        mail.outbox = []
+        saved_then_rolled_back()
+        assert mail.outbox == []
+        make_author()  # autocommit: on_commit runs at once
+        assert len(mail.outbox) == 1
+
+
 EVERY_CALL = """
     from functools import partial
 

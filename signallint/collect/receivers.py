@@ -7,11 +7,20 @@ from collections.abc import Callable
 
 import libcst as cst
 
+from signallint.collect.calls import direct_calls
 from signallint.collect.definitions import Definitions, FunctionSite
 from signallint.collect.guards import guarded_saves
 from signallint.collect.locals import LocalNames
 from signallint.collect.spans import SpanLocator
-from signallint.facts import FunctionFact, Param, ParamKind, ReceiverKind, SaveCall, Span
+from signallint.facts import (
+    CallFact,
+    FunctionFact,
+    Param,
+    ParamKind,
+    ReceiverKind,
+    SaveCall,
+    Span,
+)
 from signallint.names import BindingKind, Scope, ScopeKind, dotted_name
 
 PARTIAL_CALLABLES = frozenset({"functools.partial", "functools.partialmethod"})
@@ -138,7 +147,19 @@ class Receivers:
             span=self.spans.span(node.name, node),
             saves=self._saves(node, body),
             disconnects="disconnect(" in body,
+            calls=self._calls(node),
         )
+
+    def _calls(self, node: cst.FunctionDef) -> tuple[CallFact, ...]:
+        def locate(call: cst.Call, statement: cst.BaseStatement) -> Span:
+            self.spans.remember_in_body(statement, node)
+            return self.spans.span(call, statement)
+
+        def resolve(name: str) -> str | None:
+            found = self.scopes.resolve_name(name, self.scopes.module_scope)
+            return next(iter(found)) if len(found) == 1 else None
+
+        return tuple(direct_calls(node, self.scopes.package, resolve, locate))
 
     def _saves(self, node: cst.FunctionDef, body: str) -> tuple[SaveCall, ...]:
         if "save(" not in body:
