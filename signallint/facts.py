@@ -363,6 +363,16 @@ class RuntimeApps:
 
 
 @dataclass(frozen=True)
+class BulkWrite:
+    """``Model.objects....update()`` (or ``bulk_create()``/``bulk_update()``): rows saved
+    without ``save()``. ``model`` is the name as written (``Order``, ``models.Order``)."""
+
+    model: str
+    method: str
+    span: Span
+
+
+@dataclass(frozen=True)
 class ImportFact:
     """A module named by an ``import`` or ``from ... import`` statement.
 
@@ -488,3 +498,5 @@ class Wiring:
     # The names of a literal ``__all__ = [...]`` (what ``from module import *`` takes);
     # None when there is none, it is not a plain list of strings, or it changes later.
     exports: tuple[str, ...] | None = None
+    # Bulk writes in the text (see ``bulk_writes.py``), for whole-project runs.
+    bulk_writes: tuple[BulkWrite, ...] = ()

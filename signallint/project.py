@@ -31,6 +31,7 @@ from enum import Enum
 
 from signallint import imports_scan
 from signallint.app_configs import AppConfigs, Choice, ConfigChooser
+from signallint.bulk_writes import scan_bulk_writes
 from signallint.catalogue import NEWEST_VERSION, Version
 from signallint.facts import (
     ClassFact,
@@ -88,6 +89,7 @@ def add_scan(
     parsed, its imports; for every module, the quoted dotted names and settings hints.
     Without ``import_graph`` (a run without a project root), only the settings hints."""
     scanned = imports_scan.scan(data, facts.module, import_graph=import_graph)
+    bulk = scan_bulk_writes(data) if import_graph else ()
     if facts.wiring is None:
         # Not parsed (most files): made in one go, which costs half of two replace()s.
         imports = tuple(i for i in (_absolute(s, package) for s in scanned.imports) if i)
@@ -110,6 +112,7 @@ def add_scan(
             is_script=scanned.is_script,
             import_graph=import_graph,
             exports=scanned.exports,
+            bulk_writes=bulk,
         )
     else:
         wiring = replace(
@@ -120,6 +123,7 @@ def add_scan(
             is_script=scanned.is_script,
             import_graph=import_graph,
             exports=scanned.exports,
+            bulk_writes=bulk,
         )
     return replace(facts, wiring=wiring)
 

@@ -1050,6 +1050,48 @@ DUPLICATE_UID_IN_A_FUNCTION = """
 """
 
 
+BULK_WRITES = """
+    from django.db.models.signals import post_save, pre_save
+    from django.dispatch import receiver
+    from tests.catalogue_app.models import Author
+
+    calls = []
+
+
+    @receiver(pre_save, sender=Author)
+    @receiver(post_save, sender=Author)
+    def index_author(sender, instance, signal, **kwargs):
+        calls.append(signal)
+"""
+
+
+def test_sig308_bulk_writes_do_not_run_save_receivers(load) -> None:  # type: ignore[no-untyped-def]
+    from tests.catalogue_app.models import Author
+
+    module = load(BULK_WRITES)
+    made = Author.objects.bulk_create([Author(name="Ann"), Author(name="Bob")])
+    Author.objects.filter(name="Ann").update(name="Anne")
+    for author in made:
+        author.name += "!"
+    Author.objects.bulk_update(Author.objects.filter(name__in=["Anne", "Bob"]), ["name"])
+    assert module.calls == []  # three bulk writes, not one receiver run
+    Author.objects.first().save()  # type: ignore[union-attr]
+    assert len(module.calls) == 2  # save() sends pre_save and post_save
+    Author.objects.all().delete()
+
+
+def test_sig308_is_reported_at_each_bulk_write_of_a_model_with_save_receivers() -> None:
+    from pathlib import Path
+
+    from signallint import check_paths
+    from signallint.settings import load_settings
+
+    project = Path(__file__).parent / "fixtures" / "projects" / "bulk_writes"
+    settings = load_settings(str(project / "pyproject.toml"))
+    found = check_paths([str(project)], settings).diagnostics
+    assert [(d.code, d.line) for d in found] == [("SIG308", 6), ("SIG308", 7)]
+
+
 SIDE_EFFECT = """
     from django.core import mail
     from django.db import transaction
