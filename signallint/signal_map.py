@@ -27,7 +27,10 @@ JSON schema (``version`` 1)::
             "note": str}],
         "sends": [{"path": str, "line": int, "method": str, "sender": str | null}]}]}
 
-Signals are sorted by qualified name, receivers and sends by path and line.
+Signals are sorted by qualified name, receivers and sends by path and line. Paths are
+relative to the project root, with ``/``, so the same project gives the same JSON from any
+directory and on any machine (``root`` is the root as the command found it): a map can be
+committed and compared (``signallint map --check``, :mod:`signallint.map_check`).
 """
 
 from __future__ import annotations
@@ -263,12 +266,36 @@ def render(signal_map: SignalMap, output_format: str) -> str:
 
 
 def render_json(signal_map: SignalMap) -> str:
-    data = {
-        "version": 1,
-        "root": signal_map.root,
-        "signals": [asdict(entry) for entry in signal_map.signals],
-    }
-    return json.dumps(data, indent=2) + "\n"
+    return json.dumps(json_data(signal_map), indent=2) + "\n"
+
+
+def json_data(signal_map: SignalMap) -> dict[str, object]:
+    """The JSON map as plain data, every path relative to the project root."""
+
+    def relative(path: str) -> str:
+        return _root_relative(path, signal_map.root)
+
+    signals = []
+    for entry in signal_map.signals:
+        data = asdict(entry)
+        if entry.defined_at is not None:
+            data["defined_at"] = {
+                **entry.defined_at,
+                "path": relative(str(entry.defined_at["path"])),
+            }
+        data["receivers"] = [{**r, "path": relative(r["path"])} for r in data["receivers"]]
+        data["sends"] = [{**s, "path": relative(s["path"])} for s in data["sends"]]
+        signals.append(data)
+    return {"version": 1, "root": signal_map.root, "signals": signals}
+
+
+def _root_relative(path: str, root: str | None) -> str:
+    """``path`` relative to ``root`` with ``/``; as given (normalised) outside it."""
+    if root is not None:
+        absolute, top = os.path.abspath(path), os.path.abspath(root)
+        if absolute == top or absolute.startswith(top.rstrip(os.sep) + os.sep):
+            return os.path.relpath(absolute, top).replace(os.sep, "/")
+    return os.path.normpath(path).replace(os.sep, "/")
 
 
 # Receivers drawn with a dashed edge, and its label.
