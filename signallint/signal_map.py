@@ -23,7 +23,7 @@ JSON schema (``version`` 1)::
             "dispatch_uid": str | null,   # as written
             "weak": bool | null,    # null when not a literal
             "connected": "yes" | "no" | "tests-only" | "test-code" | "when-called" | "unknown"
-                         | "collected",
+                         | "collected" | "urlconf-only",
             "note": str}],
         "sends": [{"path": str, "line": int, "method": str, "sender": str | null}]}]}
 
@@ -56,6 +56,8 @@ from signallint.vocabulary import is_apps_module
 FORMATS = ("text", "json", "mermaid", "dot")
 # A receiver only the signal's weak reference holds: gone before anything sends (SIG201).
 COLLECTED = "collected"
+# A receiver whose module only a URLconf imports: not in every process (SIG307).
+URLCONF_ONLY = "urlconf-only"
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,10 @@ def map_of(
                 continue
             receiver = _receiver(facts, connection, picture)
             duplicate = ignored.get((facts.path, connection.span))
-            if duplicate is not None and receiver.connected == Status.CONNECTED.value:
+            if duplicate is not None and receiver.connected in (
+                Status.CONNECTED.value,
+                URLCONF_ONLY,
+            ):
                 first_facts, first = duplicate
                 where = f"{display(picture, first_facts.path)}:{first.span.line}"
                 same = first_facts.path == facts.path
@@ -242,6 +247,11 @@ def _connected(
         Status.TESTS: "test code",
         Status.UNKNOWN: verdict.reason,
     }[status]
+    if connection.at_module_level and status is Status.CONNECTED:
+        chain = picture.urlconf_chain(facts.path)
+        if chain is not None:  # SIG307
+            shown = " → ".join(f"`{display(picture, path)}`" for path in chain)
+            return URLCONF_ONLY, f"{shown}, not by django.setup()"
     if connection.at_module_level or status in (Status.NEVER, Status.TESTS_ONLY, Status.UNKNOWN):
         return status.value, module_note
     if owner is None:
@@ -315,6 +325,7 @@ _CONNECTED_TEXT = {
     "when-called": "connected",
     "unknown": "connected? unknown",
     COLLECTED: "COLLECTED",
+    URLCONF_ONLY: "connected only once the URLconf is loaded",
 }
 
 

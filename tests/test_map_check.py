@@ -128,3 +128,21 @@ def test_a_file_that_is_not_a_map_is_one_line(
     assert result.stdout == ""
     assert result.stderr.startswith(f"signallint: error: {message}")
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_a_receiver_left_to_the_urlconf_fails(tmp_path: Path) -> None:
+    # Its view still imports it, so the web process still connects it: the map says
+    # that django.setup() no longer does (SIG307), and the check fails.
+    project = tmp_path / "urlconf_only"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "projects" / "urlconf_only", project)
+    written = signallint("map", "--format", "json", cwd=project)
+    (project / "signal-map.json").write_text(written.stdout)
+    edit(project / "stock" / "apps.py", "from . import signals  # noqa: F401", "pass")
+    result = signallint("map", "--check", "signal-map.json", cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines()[2:] == [
+        "@@ stock/signals.py stock.signals.on_ping_stock: changed connection status @@",
+        "-probe.pinged sender=(any) connected=yes",
+        "+probe.pinged sender=(any) connected=urlconf-only: `mysite/urls.py` →"
+        " `stock/views.py` → `stock/signals.py`, not by django.setup()",
+    ]
