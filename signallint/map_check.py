@@ -32,13 +32,20 @@ class Change:
     before: tuple[Listening, ...]
     after: tuple[Listening, ...]
     notes: Mapping[Listening, str]
+    # Whether the receiver is in the committed map, and in the current one, at all.
+    was_there: bool = True
+    is_there: bool = True
 
     @property
     def what(self) -> str:
-        if not self.before:
+        if not self.was_there:
             return "appeared"
-        if not self.after:
+        if not self.is_there:
             return "disappeared"
+        if not self.before:
+            return "connected once more"
+        if not self.after:
+            return "connected once less"
         if len(self.before) == 1 == len(self.after):
             [(old_signal, old_sender, old_state)] = self.before
             [(new_signal, new_sender, new_state)] = self.after
@@ -128,6 +135,8 @@ def compare(committed: Receivers, current: Receivers) -> list[Change]:
                 tuple(sorted((old - common).elements(), key=_order)),
                 tuple(sorted((new - common).elements(), key=_order)),
                 {listening: current.notes.get((key, listening), "") for listening in new},
+                was_there=bool(old),
+                is_there=bool(new),
             )
         )
     return changes

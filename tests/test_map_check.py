@@ -146,3 +146,18 @@ def test_a_receiver_left_to_the_urlconf_fails(tmp_path: Path) -> None:
         "+probe.pinged sender=(any) connected=urlconf-only: `mysite/urls.py` →"
         " `stock/views.py` → `stock/signals.py`, not by django.setup()",
     ]
+
+
+def test_a_receiver_connected_to_one_more_signal(shop: Path) -> None:
+    signals = shop / "orders" / "signals.py"
+    edit(
+        signals,
+        "post_save.connect(audit, sender=Order)",
+        "post_save.connect(audit, sender=Order)\npre_save.connect(audit, sender=Order)",
+    )
+    result = signallint("map", "--check", "signal-map.json", cwd=shop)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines()[2:] == [
+        "@@ orders/signals.py orders.signals.audit: connected once more @@",
+        "+django.db.models.signals.pre_save sender=Order connected=yes",
+    ]
