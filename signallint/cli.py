@@ -583,7 +583,7 @@ def _committed_map(path: str) -> map_check.Receivers:
             return map_check.receivers_of(map_check.load(file.read()))
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
-        _fail(f"cannot read {path}: {reason.lower() if reason[:1].isupper() else reason}")
+        _fail(f"cannot read {path}: {reason[:1].lower()}{reason[1:]}")
         raise  # unreachable: _fail exits
     except map_check.NotAMap as error:
         _fail(f"{path}: {error}")
