@@ -50,6 +50,7 @@ DJANGO_TESTS = [
     "tests/test_runtime_truth.py",
     "tests/test_example_project.py",
     "tests/test_app_config_versions.py",
+    "tests/test_urlconf_processes.py",
 ]
 
 

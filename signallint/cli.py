@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from signallint import __version__, catalogue
+from signallint import __version__, catalogue, map_check
 from signallint.cache import default_directory as default_cache_directory
 from signallint.cache import wait_for_writes
 from signallint.diagnostics import Diagnostic
@@ -522,6 +522,14 @@ def show_settings(
 @click.option("--django-version", metavar="X.Y", help="Target Django version (e.g. 5.2).")
 @click.option("--config", type=click.Path(dir_okay=False), help="Read this pyproject.toml.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option(
+    "--check",
+    "committed",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Compare the map with FILE (a committed `--format json` map): exit 1 with a diff"
+    " when receivers appeared, disappeared, or changed signal, sender or connection.",
+)
 def signal_map(
     paths: Sequence[str],
     output_format: str,
@@ -529,6 +537,7 @@ def signal_map(
     django_version: str | None,
     config: str | None,
     no_cache: bool,
+    committed: str | None,
 ) -> None:
     """Print every signal in PATHS with its senders and receivers, and whether each
     receiver is connected at all. Files that cannot be read or parsed are reported on
@@ -543,14 +552,42 @@ def signal_map(
     announce_target(settings, quiet=False)
     if no_cache:
         settings = replace(settings, cache_dir=None)
+    before = None if committed is None else _committed_map(committed)
     found = mapping.build(paths, settings)
-    click.echo(mapping.render(found, output_format), nl=False)
+    if before is None:
+        click.echo(mapping.render(found, output_format), nl=False)
     if not found.files:
         _warn_no_files()
     if found.problems:
         context = ReportContext(root=os.getcwd())
         click.echo(reporter("text")(found.problems, context), nl=False, err=True)
+    if before is not None and committed is not None:
+        changes = map_check.compare(before, map_check.receivers_of(mapping.json_data(found)))
+        if changes:
+            click.echo(map_check.render_diff(changes, committed), nl=False)
+            click.echo(
+                f"signallint: {len(changes)} receiver(s) differ from {committed}; if that is"
+                f" intended, write the map again: signallint map --format json > {committed}",
+                err=True,
+            )
+            sys.exit(EXIT_FOUND)
+    if found.problems:
         sys.exit(EXIT_FOUND)
+
+
+def _committed_map(path: str) -> map_check.Receivers:
+    """The receivers of the map committed at ``path``; one line and exit 2 when it
+    cannot be read or is not a map."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            return map_check.receivers_of(map_check.load(file.read()))
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        _fail(f"cannot read {path}: {reason[:1].lower()}{reason[1:]}")
+        raise  # unreachable: _fail exits
+    except map_check.NotAMap as error:
+        _fail(f"{path}: {error}")
+        raise  # unreachable: _fail exits
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -257,6 +257,72 @@ class Picture:
     def reachable_with_tests(self) -> set[int]:
         return self._walk(self._all_roots[1], set(self.reachable))
 
+    @functools.cached_property
+    def urlconfs(self) -> set[int]:
+        """The ``urls`` modules: Django imports the root URLconf lazily, on the first
+        request or when the system checks run (``check_url_config``), never in
+        ``django.setup()``; the others are reached from it."""
+        return {
+            index
+            for index in self._all_roots[0]
+            if index not in self.settings
+            and not self.modules[index].wiring.is_script
+            and any(name.rsplit(".", 1)[-1] == "urls" for name in self.modules[index].names)
+        }
+
+    @functools.cached_property
+    def reachable_at_setup(self) -> set[int]:
+        """What every process that calls ``django.setup()`` imports: the start-up roots
+        but the URLconfs. A quoted name of a URLconf (``ROOT_URLCONF = "mysite.urls"``)
+        does not import it; an import statement or a dynamic import does."""
+        urlconfs = self.urlconfs
+        seen = set(self._all_roots[0] - urlconfs)
+        queue = deque(sorted(seen))
+        while queue:
+            index = queue.popleft()
+            targets = self.edges(index)
+            if targets & urlconfs:
+                module = self.modules[index]
+                imported = set(self._compute_edges(module, strings=False))
+                targets = targets - (urlconfs - imported)
+            for target in targets:
+                if target not in seen:
+                    seen.add(target)
+                    queue.append(target)
+        return seen
+
+    @functools.cached_property
+    def _from_urlconfs(self) -> dict[int, int | None]:
+        """Each module reached from the URLconfs, with the module that reaches it first,
+        starting from those no other one includes (the root URLconf, usually)."""
+        reached = self._walk(self.urlconfs, set())
+        included = {t for i in reached for t in self.edges(i)} & self.urlconfs
+        first: dict[int, int | None] = {}
+        for seeds in (self.urlconfs - included, self.urlconfs):
+            queue = deque(i for i in sorted(seeds) if i not in first)
+            first.update(dict.fromkeys(queue))
+            while queue:
+                index = queue.popleft()
+                for target in sorted(self.edges(index)):
+                    if target not in first:
+                        first[target] = index
+                        queue.append(target)
+        return first
+
+    def urlconf_chain(self, path: str) -> tuple[str, ...] | None:
+        """For a module Django imports at start-up only once a URLconf is loaded, the
+        paths from that URLconf to it; None when ``django.setup()`` imports it, or when
+        the verdict is not "connected" (unknown included)."""
+        if self.verdict(path).status is not Status.CONNECTED:
+            return None
+        index = self._by_path[os.path.normpath(os.path.abspath(path))]
+        if index in self.reachable_at_setup or index not in self._from_urlconfs:
+            return None
+        chain = [index]
+        while (before := self._from_urlconfs[chain[-1]]) is not None:
+            chain.append(before)
+        return tuple(self.modules[i].facts.path for i in reversed(chain))
+
     # -- names -------------------------------------------------------------------
 
     def _names_of(self, module: _Module) -> Iterator[str]:
@@ -478,14 +544,14 @@ class Picture:
             self._edges[index].discard(index)
         return self._edges[index]
 
-    def _compute_edges(self, module: _Module) -> Iterator[int]:
+    def _compute_edges(self, module: _Module, strings: bool = True) -> Iterator[int]:
         yield from self._parents(module)
         unused = self._unused_owners.get(module.index, ())
         for imported in module.wiring.imports:
             if imported.owner and imported.owner.split(".", 1)[0] in unused:
                 continue  # in a method of an AppConfig Django never uses
             yield from self._import_targets(imported)
-        for string in module.wiring.strings:
+        for string in module.wiring.strings if strings else ():
             yield from self._prefixes_named(string)
         for dynamic in module.wiring.dynamic_imports:
             if dynamic.owner and dynamic.owner.split(".", 1)[0] in unused:

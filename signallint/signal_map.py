@@ -23,11 +23,14 @@ JSON schema (``version`` 1)::
             "dispatch_uid": str | null,   # as written
             "weak": bool | null,    # null when not a literal
             "connected": "yes" | "no" | "tests-only" | "test-code" | "when-called" | "unknown"
-                         | "collected",
+                         | "collected" | "urlconf-only",
             "note": str}],
         "sends": [{"path": str, "line": int, "method": str, "sender": str | null}]}]}
 
-Signals are sorted by qualified name, receivers and sends by path and line.
+Signals are sorted by qualified name, receivers and sends by path and line. Paths are
+relative to the project root, with ``/``, so the same project gives the same JSON from any
+directory and on any machine (``root`` is the root as the command found it): a map can be
+committed and compared (``signallint map --check``, :mod:`signallint.map_check`).
 """
 
 from __future__ import annotations
@@ -53,6 +56,8 @@ from signallint.vocabulary import is_apps_module
 FORMATS = ("text", "json", "mermaid", "dot")
 # A receiver only the signal's weak reference holds: gone before anything sends (SIG201).
 COLLECTED = "collected"
+# A receiver whose module only a URLconf imports: not in every process (SIG307).
+URLCONF_ONLY = "urlconf-only"
 
 
 @dataclass(frozen=True)
@@ -142,7 +147,10 @@ def map_of(
                 continue
             receiver = _receiver(facts, connection, picture)
             duplicate = ignored.get((facts.path, connection.span))
-            if duplicate is not None and receiver.connected == Status.CONNECTED.value:
+            if duplicate is not None and receiver.connected in (
+                Status.CONNECTED.value,
+                URLCONF_ONLY,
+            ):
                 first_facts, first = duplicate
                 where = f"{display(picture, first_facts.path)}:{first.span.line}"
                 same = first_facts.path == facts.path
@@ -241,6 +249,11 @@ def _connected(
         Status.TESTS: "test code",
         Status.UNKNOWN: verdict.reason,
     }[status]
+    if connection.at_module_level and status is Status.CONNECTED:
+        chain = picture.urlconf_chain(facts.path)
+        if chain is not None:  # SIG307
+            shown = " → ".join(f"`{display(picture, path)}`" for path in chain)
+            return URLCONF_ONLY, f"{shown}, not by django.setup()"
     if connection.at_module_level or status in (Status.NEVER, Status.TESTS_ONLY, Status.UNKNOWN):
         return status.value, module_note
     if owner is None:
@@ -265,12 +278,36 @@ def render(signal_map: SignalMap, output_format: str) -> str:
 
 
 def render_json(signal_map: SignalMap) -> str:
-    data = {
-        "version": 1,
-        "root": signal_map.root,
-        "signals": [asdict(entry) for entry in signal_map.signals],
-    }
-    return json.dumps(data, indent=2) + "\n"
+    return json.dumps(json_data(signal_map), indent=2) + "\n"
+
+
+def json_data(signal_map: SignalMap) -> dict[str, object]:
+    """The JSON map as plain data, every path relative to the project root."""
+
+    def relative(path: str) -> str:
+        return _root_relative(path, signal_map.root)
+
+    signals = []
+    for entry in signal_map.signals:
+        data = asdict(entry)
+        if entry.defined_at is not None:
+            data["defined_at"] = {
+                **entry.defined_at,
+                "path": relative(str(entry.defined_at["path"])),
+            }
+        data["receivers"] = [{**r, "path": relative(r["path"])} for r in data["receivers"]]
+        data["sends"] = [{**s, "path": relative(s["path"])} for s in data["sends"]]
+        signals.append(data)
+    return {"version": 1, "root": signal_map.root, "signals": signals}
+
+
+def _root_relative(path: str, root: str | None) -> str:
+    """``path`` relative to ``root`` with ``/``; as given (normalised) outside it."""
+    if root is not None:
+        absolute, top = os.path.abspath(path), os.path.abspath(root)
+        if absolute == top or absolute.startswith(top.rstrip(os.sep) + os.sep):
+            return os.path.relpath(absolute, top).replace(os.sep, "/")
+    return os.path.normpath(path).replace(os.sep, "/")
 
 
 # Receivers drawn with a dashed edge, and its label.
@@ -290,6 +327,7 @@ _CONNECTED_TEXT = {
     "when-called": "connected",
     "unknown": "connected? unknown",
     COLLECTED: "COLLECTED",
+    URLCONF_ONLY: "connected only once the URLconf is loaded",
 }
 
 

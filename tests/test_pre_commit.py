@@ -222,3 +222,59 @@ def test_readme_local_hook_runs_the_installed_checkout(tmp_path: Path) -> None:
     git("add", "-A", cwd=project, env=env)
     ran = pre_commit("run", "--all-files", cwd=project, env=env)
     assert ran.returncode == 0, ran.stdout + ran.stderr
+
+
+def test_manifest_has_the_map_check_hook() -> None:
+    from pre_commit.clientlib import load_manifest
+
+    hooks = load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))
+    [hook] = [h for h in hooks if h["id"] == "signallint-map-check"]
+    assert (hook["entry"], hook["args"]) == ("signallint", ["map", "--check", "signal-map.json"])
+    assert hook["pass_filenames"] is False and hook["always_run"] is True
+    assert hook["language"] == "python" and hook["description"]
+
+
+def test_try_repo_map_check_fails_once_a_receiver_is_disconnected(tmp_path: Path) -> None:
+    env = git_env(tmp_path)
+    hooks = hook_repository(tmp_path, env)
+    project = django_project(tmp_path, env)
+    (project / "orders" / "signals.py").write_text(GOOD)
+    (project / "manage.py").write_text("")
+    (project / "settings.py").write_text('INSTALLED_APPS = ["orders"]\n')
+    written = subprocess.run(
+        [sys.executable, "-m", "signallint", "map", "--format", "json", "--no-cache"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert '"connected": "yes"' in written.stdout
+    (project / "signal-map.json").write_text(written.stdout)
+    git("add", "-A", cwd=project, env=env)
+    command = [sys.executable, "-m", "pre_commit", "try-repo", str(hooks)]
+    passed = subprocess.run(
+        [*command, "signallint-map-check", "--all-files"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+
+    apps = project / "orders" / "apps.py"
+    apps.write_text(apps.read_text().replace("from . import signals  # noqa: F401", "pass"))
+    git("add", "-A", cwd=project, env=env)
+    failed = subprocess.run(
+        [*command, "signallint-map-check", "--all-files"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    output = failed.stdout + failed.stderr
+    assert failed.returncode == 1, output
+    assert "@@ orders/signals.py orders.signals.on_save: changed connection status @@" in output

@@ -71,6 +71,7 @@ def test_json_schema_is_stable() -> None:
                 "when-called",
                 "unknown",
                 "collected",
+                "urlconf-only",
             }
         for send in signal["sends"]:
             assert set(send) == {"path", "line", "method", "sender"}
