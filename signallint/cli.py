@@ -411,7 +411,7 @@ def _summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
 @main.command()
 @click.argument("code")
 def explain(code: str) -> None:
-    """Explain a rule (or SIG901-SIG903): what it finds, why it matters, an example."""
+    """Explain a rule (or SIG501-SIG504, SIG901-SIG903): what it finds, why it matters."""
     from signallint.explain import render_problem, render_rule
     from signallint.rules import problem_by_name_or_code, rule_by_name_or_code
 
