@@ -553,5 +553,102 @@ def signal_map(
         sys.exit(EXIT_FOUND)
 
 
+def _verify_run(
+    path: str, settings: Settings, settings_name: str | None, python: str | None
+) -> tuple[Any, Any]:
+    """The static view of the project under ``path`` and its live registry; exits 2
+    with one line when the project cannot be started."""
+    from signallint import verify as verifying
+
+    if not os.path.exists(path):
+        _fail(f"{path}: no such file or directory")
+    view = verifying.static_view(path, settings)
+    try:
+        module = verifying.settings_module(settings_name, os.environ, view)
+        if not verifying.valid_settings_name(module):
+            raise verifying.VerifyError(f"not a module name: {module!r}")
+        interpreter = verifying.project_python(view.root, python)
+        registry = verifying.run_probe(interpreter, view.root, module, view)
+    except verifying.VerifyError as error:
+        _fail(str(error))
+        raise  # unreachable: _fail exits
+    return view, registry
+
+
+@main.command()
+@click.argument("path", required=False, default=".", type=click.Path())
+@click.option("--settings", "settings_name", metavar="MODULE", help="The settings module.")
+@click.option(
+    "--python",
+    metavar="PATH",
+    help="The interpreter with the project's dependencies (default: the project's .venv or"
+    " venv, else this one).",
+)
+@click.option("--select", metavar="CODES", help="Comma-separated codes or prefixes to report.")
+@click.option("--ignore", metavar="CODES", help="Comma-separated codes or prefixes to skip.")
+@click.option(
+    "--format",
+    "--output-format",
+    "output_format",
+    type=click.Choice(OUTPUT_FORMATS),
+    help="How to print diagnostics (default: text).",
+)
+@click.option("--django-version", metavar="X.Y", help="Target Django version of the static map.")
+@click.option("--config", type=click.Path(dir_okay=False), help="Read this pyproject.toml.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics are reported.")
+@click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
+def verify(
+    path: str,
+    settings_name: str | None,
+    python: str | None,
+    select: str | None,
+    ignore: str | None,
+    output_format: str | None,
+    django_version: str | None,
+    config: str | None,
+    exit_zero: bool,
+    quiet: bool,
+) -> None:
+    """Start the project under PATH (this RUNS its settings and every AppConfig.ready(),
+    in a subprocess) and compare each signal's live receivers with the static map
+    (SIG501-SIG504). Settings: --settings, else DJANGO_SETTINGS_MODULE, else manage.py."""
+    from signallint import verify as verifying
+    from signallint.reporters import ReportContext, reporter
+
+    settings = build_settings(
+        config,
+        path,
+        select,
+        None,
+        ignore,
+        django_version=django_version,
+        output_format=output_format,
+    )
+    settings = replace(settings, cache_dir=None)  # verify writes nothing
+    announce_target(settings, quiet)
+    view, registry = _verify_run(path, settings, settings_name, python)
+    verdicts = verifying.compare(view, registry, os.getcwd())
+    diagnostics = sorted(
+        verifying.selected(verdicts.diagnostics, settings), key=Diagnostic.sort_key
+    )
+    files = sorted({d.path for d in diagnostics})
+    context = ReportContext(files, {}, os.getcwd(), False, False, False)
+    output = reporter(settings.output_format)(diagnostics, context)
+    if output:
+        click.echo(output, nl=False)
+    if not quiet:
+        live = sum(1 for r in registry.receivers if not r.dead)
+        version = catalogue.format_version(registry.django_version)
+        count = len(diagnostics)
+        found = f"Found {count} problem{'s' if count != 1 else ''}" if count else "No problems"
+        click.echo(
+            f"{found} ({len(registry.signals)} signals and {live} live receivers read"
+            f" from Django {version}).",
+            err=True,
+        )
+    if diagnostics and not exit_zero:
+        sys.exit(EXIT_FOUND)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main(prog_name=os.path.basename(sys.argv[0]))
