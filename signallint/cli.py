@@ -522,6 +522,14 @@ def show_settings(
 @click.option("--django-version", metavar="X.Y", help="Target Django version (e.g. 5.2).")
 @click.option("--config", type=click.Path(dir_okay=False), help="Read this pyproject.toml.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Start the project (runs its settings and ready()) and mark each receiver live,"
+    " dead or absent (text and JSON; see `signallint verify`).",
+)
+@click.option("--settings", "settings_name", metavar="MODULE", help="With --verify: settings.")
+@click.option("--python", metavar="PATH", help="With --verify: the project's interpreter.")
 def signal_map(
     paths: Sequence[str],
     output_format: str,
@@ -529,6 +537,9 @@ def signal_map(
     django_version: str | None,
     config: str | None,
     no_cache: bool,
+    verify: bool,
+    settings_name: str | None,
+    python: str | None,
 ) -> None:
     """Print every signal in PATHS with its senders and receivers, and whether each
     receiver is connected at all. Files that cannot be read or parsed are reported on
@@ -537,14 +548,21 @@ def signal_map(
     from signallint.reporters import ReportContext, reporter
 
     paths = list(paths) or ["."]
+    if (settings_name or python) and not verify:
+        _fail("--settings and --python apply to --verify only")
+    if verify and (output_format not in ("text", "json") or len(paths) != 1):
+        _fail("--verify takes one PATH and the text or json format")
     settings = build_settings(config, paths[0], django_version=django_version)
     if project_root is not None:
         settings = settings.with_overrides(project_root=project_root)
     announce_target(settings, quiet=False)
-    if no_cache:
+    if no_cache or verify:
         settings = replace(settings, cache_dir=None)
-    found = mapping.build(paths, settings)
-    click.echo(mapping.render(found, output_format), nl=False)
+    if verify:
+        found = _verified_map(paths[0], settings, settings_name, python, output_format)
+    else:
+        found = mapping.build(paths, settings)
+        click.echo(mapping.render(found, output_format), nl=False)
     if not found.files:
         _warn_no_files()
     if found.problems:
@@ -573,6 +591,18 @@ def _verify_run(
         _fail(str(error))
         raise  # unreachable: _fail exits
     return view, registry
+
+
+def _verified_map(
+    path: str, settings: Settings, settings_name: str | None, python: str | None, fmt: str
+) -> Any:
+    from signallint import signal_map as mapping
+    from signallint import verify as verifying
+
+    view, registry = _verify_run(path, settings, settings_name, python)
+    verdicts = verifying.compare(view, registry, os.getcwd())
+    click.echo(mapping.render(view.signal_map, fmt, verdicts.states), nl=False)
+    return view.signal_map
 
 
 @main.command()

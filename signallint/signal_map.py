@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 from signallint import engine
@@ -256,18 +256,29 @@ def _connected(
 # -- rendering ------------------------------------------------------------------------
 
 
-def render(signal_map: SignalMap, output_format: str) -> str:
+# ``map --verify``: each receiver's state after start-up ("live", "dead", "absent"),
+# by signal and receiver; a receiver of a signal the project's Django lacks has none.
+States = Mapping[tuple[str, ReceiverEntry], str]
+
+
+def render(signal_map: SignalMap, output_format: str, states: States | None = None) -> str:
+    if states is not None:
+        return {"text": render_text, "json": render_json}[output_format](signal_map, states)
     return {"text": render_text, "json": render_json, "mermaid": render_mermaid, "dot": render_dot}[
         output_format
     ](signal_map)
 
 
-def render_json(signal_map: SignalMap) -> str:
-    data = {
-        "version": 1,
-        "root": signal_map.root,
-        "signals": [asdict(entry) for entry in signal_map.signals],
-    }
+def render_json(signal_map: SignalMap, states: States | None = None) -> str:
+    """With ``states`` (``map --verify``), each receiver has ``"live": "live" | "dead" |
+    "absent" | null`` (null: its signal was not found in the running project)."""
+    signals = [asdict(entry) for entry in signal_map.signals]
+    if states is not None:
+        for entry, data in zip(signal_map.signals, signals, strict=True):
+            receivers = data["receivers"]
+            for receiver, shown in zip(entry.receivers, receivers, strict=True):
+                shown["live"] = states.get((entry.signal, receiver))
+    data = {"version": 1, "root": signal_map.root, "signals": signals}
     return json.dumps(data, indent=2) + "\n"
 
 
@@ -291,7 +302,7 @@ _CONNECTED_TEXT = {
 }
 
 
-def render_text(signal_map: SignalMap) -> str:
+def render_text(signal_map: SignalMap, states: States | None = None) -> str:
     if not signal_map.signals:
         return "No signals found.\n"
     lines: list[str] = []
@@ -324,6 +335,8 @@ def render_text(signal_map: SignalMap) -> str:
             state = _CONNECTED_TEXT[receiver.connected]
             if receiver.note not in ("imported at start-up", "test code"):
                 state += f": {receiver.note}"
+            if states is not None:
+                state += f" [{states.get((signal.signal, receiver), 'not read')}]"
             lines.append(
                 f"    {receiver.path}:{receiver.line} {receiver.receiver} {' '.join(details)}"
                 f" - {state}"

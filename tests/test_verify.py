@@ -176,6 +176,11 @@ def test_verify_reports_each_kind_of_difference_and_writes_nothing(project: Path
 def test_the_receiver_connected_under_a_setting_is_live_with_it_on(project: Path) -> None:
     codes = [f["code"] for f in findings(project, "--settings", "mysite.feature_on")]
     assert "SIG501" not in codes
+    result = run(project, "map", "--verify", "--settings", "mysite.feature_on")
+    assert "handlers.on_feature [connect]" in result.stdout
+    assert next(
+        line for line in result.stdout.splitlines() if "handlers.on_feature" in line
+    ).endswith("[live]")
 
 
 def test_select_and_ignore_apply(project: Path) -> None:
@@ -189,6 +194,24 @@ def test_every_output_format(project: Path) -> None:
         result = run(project, "verify", "--output-format", output_format)
         assert result.returncode == 1, result.stderr
         assert "SIG504" in result.stdout
+
+
+def test_map_verify_marks_each_receiver(project: Path) -> None:
+    result = run(project, "map", "--verify", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    states = {
+        (s["name"], r["receiver"]): r["live"] for s in data["signals"] for r in s["receivers"]
+    }
+    assert states == {
+        ("post_delete", 'functools.partial(handlers.log_delete, tag="x")'): "dead",
+        ("post_save", "handlers.on_feature"): "absent",
+        ("post_save", "on_item_saved"): "live",
+        ("pre_delete", 'chosen[self.label.replace("app", "dynamic")]'): "live",
+        ("pre_save", "stamp"): "live",
+    }
+    text = run(project, "map", "--verify").stdout
+    assert "stamp [decorator] sender=Item - connected [live]" in text
 
 
 def test_a_settings_module_that_fails_to_import_is_one_line(project: Path) -> None:
