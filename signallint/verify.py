@@ -186,7 +186,7 @@ def run_probe(python: str, root: str, settings: str, view: StaticView) -> Regist
         {"signals": signals_to_read(view), "project_modules": project_packages(view)}
     )
     environ = dict(os.environ, DJANGO_SETTINGS_MODULE=settings, PYTHONDONTWRITEBYTECODE="1")
-    command = [python, "-c", f"import runpy; runpy.run_path({PROBE!r}, run_name='__main__')"]
+    command = [python, PROBE]
     try:
         done = subprocess.run(
             command,

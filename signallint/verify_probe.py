@@ -1,7 +1,9 @@
 """The probe ``signallint verify`` runs in the project's own interpreter.
 
 It is run as a script, by path, by an interpreter that may not have signallint (only the
-project's dependencies): it uses the standard library and Django, nothing else. It runs
+project's dependencies): it uses the standard library and Django, nothing else. Its
+directory (signallint's package) leaves ``sys.path`` before anything but the standard
+library is imported, and the project root takes its place. It runs
 ``django.setup()`` (the settings, the apps and their models, every ``AppConfig.ready()``)
 and nothing more: no command, no URLconf, no database query. Of the signals named on
 stdin (JSON: ``{"signals": [qualified names]}``) it reads those whose module is Django's
@@ -183,13 +185,11 @@ def main() -> int:
     answer = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)
     sys.dont_write_bytecode = True
-    # Run with ``-c``: the project root (the working directory) comes first, as under
-    # ``manage.py``.
+    # Run by path, Python put this script's directory (signallint's package) first:
+    # the project root (the working directory) takes its place, as under ``manage.py``.
     root = os.getcwd()
-    if sys.path and sys.path[0] in ("", root):
-        sys.path[0] = root
-    else:
-        sys.path.insert(0, root)
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [root, *(p for p in sys.path if os.path.abspath(p or ".") != here)]
     try:
         django = importlib.import_module("django")
         django.setup()
