@@ -411,7 +411,7 @@ def _summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
 @main.command()
 @click.argument("code")
 def explain(code: str) -> None:
-    """Explain a rule (or SIG901-SIG903): what it finds, why it matters, an example."""
+    """Explain a rule (or SIG501-SIG504, SIG901-SIG903): what it finds, why it matters."""
     from signallint.explain import render_problem, render_rule
     from signallint.rules import problem_by_name_or_code, rule_by_name_or_code
 
@@ -530,6 +530,14 @@ def show_settings(
     help="Compare the map with FILE (a committed `--format json` map): exit 1 with a diff"
     " when receivers appeared, disappeared, or changed signal, sender or connection.",
 )
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Start the project (runs its settings and ready()) and mark each receiver live,"
+    " dead or absent (text and JSON; see `signallint verify`).",
+)
+@click.option("--settings", "settings_name", metavar="MODULE", help="With --verify: settings.")
+@click.option("--python", metavar="PATH", help="With --verify: the project's interpreter.")
 def signal_map(
     paths: Sequence[str],
     output_format: str,
@@ -538,6 +546,9 @@ def signal_map(
     config: str | None,
     no_cache: bool,
     committed: str | None,
+    verify: bool,
+    settings_name: str | None,
+    python: str | None,
 ) -> None:
     """Print every signal in PATHS with its senders and receivers, and whether each
     receiver is connected at all. Files that cannot be read or parsed are reported on
@@ -546,15 +557,24 @@ def signal_map(
     from signallint.reporters import ReportContext, reporter
 
     paths = list(paths) or ["."]
+    if (settings_name or python) and not verify:
+        _fail("--settings and --python apply to --verify only")
+    if verify and (output_format not in ("text", "json") or len(paths) != 1):
+        _fail("--verify takes one PATH and the text or json format")
+    if verify and committed is not None:
+        _fail("--check and --verify cannot be combined")
     settings = build_settings(config, paths[0], django_version=django_version)
     if project_root is not None:
         settings = settings.with_overrides(project_root=project_root)
     announce_target(settings, quiet=False)
-    if no_cache:
+    if no_cache or verify:
         settings = replace(settings, cache_dir=None)
     before = None if committed is None else _committed_map(committed)
-    found = mapping.build(paths, settings)
-    if before is None:
+    if verify:
+        found = _verified_map(paths[0], settings, settings_name, python, output_format)
+    else:
+        found = mapping.build(paths, settings)
+    if before is None and not verify:
         click.echo(mapping.render(found, output_format), nl=False)
     if not found.files:
         _warn_no_files()
@@ -588,6 +608,115 @@ def _committed_map(path: str) -> map_check.Receivers:
     except map_check.NotAMap as error:
         _fail(f"{path}: {error}")
         raise  # unreachable: _fail exits
+
+
+def _verify_run(
+    path: str, settings: Settings, settings_name: str | None, python: str | None
+) -> tuple[Any, Any]:
+    """The static view of the project under ``path`` and its live registry; exits 2
+    with one line when the project cannot be started."""
+    from signallint import verify as verifying
+
+    if not os.path.exists(path):
+        _fail(f"{path}: no such file or directory")
+    view = verifying.static_view(path, settings)
+    try:
+        module = verifying.settings_module(settings_name, os.environ, view)
+        if not verifying.valid_settings_name(module):
+            raise verifying.VerifyError(f"not a module name: {module!r}")
+        interpreter = verifying.project_python(view.root, python)
+        registry = verifying.run_probe(interpreter, view.root, module, view)
+    except verifying.VerifyError as error:
+        _fail(str(error))
+        raise  # unreachable: _fail exits
+    return view, registry
+
+
+def _verified_map(
+    path: str, settings: Settings, settings_name: str | None, python: str | None, fmt: str
+) -> Any:
+    from signallint import signal_map as mapping
+    from signallint import verify as verifying
+
+    view, registry = _verify_run(path, settings, settings_name, python)
+    verdicts = verifying.compare(view, registry, os.getcwd())
+    click.echo(mapping.render(view.signal_map, fmt, verdicts.states), nl=False)
+    return view.signal_map
+
+
+@main.command()
+@click.argument("path", required=False, default=".", type=click.Path())
+@click.option("--settings", "settings_name", metavar="MODULE", help="The settings module.")
+@click.option(
+    "--python",
+    metavar="PATH",
+    help="The interpreter with the project's dependencies (default: the project's .venv or"
+    " venv, else this one).",
+)
+@click.option("--select", metavar="CODES", help="Comma-separated codes or prefixes to report.")
+@click.option("--ignore", metavar="CODES", help="Comma-separated codes or prefixes to skip.")
+@click.option(
+    "--format",
+    "--output-format",
+    "output_format",
+    type=click.Choice(OUTPUT_FORMATS),
+    help="How to print diagnostics (default: text).",
+)
+@click.option("--django-version", metavar="X.Y", help="Target Django version of the static map.")
+@click.option("--config", type=click.Path(dir_okay=False), help="Read this pyproject.toml.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics are reported.")
+@click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
+def verify(
+    path: str,
+    settings_name: str | None,
+    python: str | None,
+    select: str | None,
+    ignore: str | None,
+    output_format: str | None,
+    django_version: str | None,
+    config: str | None,
+    exit_zero: bool,
+    quiet: bool,
+) -> None:
+    """Start the project under PATH (this RUNS its settings and every AppConfig.ready(),
+    in a subprocess) and compare each signal's live receivers with the static map
+    (SIG501-SIG504). Settings: --settings, else DJANGO_SETTINGS_MODULE, else manage.py."""
+    from signallint import verify as verifying
+    from signallint.reporters import ReportContext, reporter
+
+    settings = build_settings(
+        config,
+        path,
+        select,
+        None,
+        ignore,
+        django_version=django_version,
+        output_format=output_format,
+    )
+    settings = replace(settings, cache_dir=None)  # verify writes nothing
+    announce_target(settings, quiet)
+    view, registry = _verify_run(path, settings, settings_name, python)
+    verdicts = verifying.compare(view, registry, os.getcwd())
+    diagnostics = sorted(
+        verifying.selected(verdicts.diagnostics, settings), key=Diagnostic.sort_key
+    )
+    files = sorted({d.path for d in diagnostics})
+    context = ReportContext(files, {}, os.getcwd(), False, False, False)
+    output = reporter(settings.output_format)(diagnostics, context)
+    if output:
+        click.echo(output, nl=False)
+    if not quiet:
+        live = sum(1 for r in registry.receivers if not r.dead)
+        version = catalogue.format_version(registry.django_version)
+        count = len(diagnostics)
+        found = f"Found {count} problem{'s' if count != 1 else ''}" if count else "No problems"
+        click.echo(
+            f"{found} ({len(registry.signals)} signals and {live} live receivers read"
+            f" from Django {version}).",
+            err=True,
+        )
+    if diagnostics and not exit_zero:
+        sys.exit(EXIT_FOUND)
 
 
 if __name__ == "__main__":  # pragma: no cover

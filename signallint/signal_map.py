@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 from signallint import engine
@@ -271,17 +271,26 @@ def _connected(
 # -- rendering ------------------------------------------------------------------------
 
 
-def render(signal_map: SignalMap, output_format: str) -> str:
+# ``map --verify``: each receiver's state after start-up ("live", "dead", "absent"),
+# by signal and receiver; a receiver of a signal the project's Django lacks has none.
+States = Mapping[tuple[str, ReceiverEntry], str]
+
+
+def render(signal_map: SignalMap, output_format: str, states: States | None = None) -> str:
+    if states is not None:
+        return {"text": render_text, "json": render_json}[output_format](signal_map, states)
     return {"text": render_text, "json": render_json, "mermaid": render_mermaid, "dot": render_dot}[
         output_format
     ](signal_map)
 
 
-def render_json(signal_map: SignalMap) -> str:
-    return json.dumps(json_data(signal_map), indent=2) + "\n"
+def render_json(signal_map: SignalMap, states: States | None = None) -> str:
+    """With ``states`` (``map --verify``), each receiver has ``"live": "live" | "dead" |
+    "absent" | null`` (null: its signal was not found in the running project)."""
+    return json.dumps(json_data(signal_map, states), indent=2) + "\n"
 
 
-def json_data(signal_map: SignalMap) -> dict[str, object]:
+def json_data(signal_map: SignalMap, states: States | None = None) -> dict[str, object]:
     """The JSON map as plain data, every path relative to the project root."""
 
     def relative(path: str) -> str:
@@ -296,6 +305,9 @@ def json_data(signal_map: SignalMap) -> dict[str, object]:
                 "path": relative(str(entry.defined_at["path"])),
             }
         data["receivers"] = [{**r, "path": relative(r["path"])} for r in data["receivers"]]
+        if states is not None:
+            for receiver, shown in zip(entry.receivers, data["receivers"], strict=True):
+                shown["live"] = states.get((entry.signal, receiver))
         data["sends"] = [{**s, "path": relative(s["path"])} for s in data["sends"]]
         signals.append(data)
     return {"version": 1, "root": signal_map.root, "signals": signals}
@@ -331,7 +343,7 @@ _CONNECTED_TEXT = {
 }
 
 
-def render_text(signal_map: SignalMap) -> str:
+def render_text(signal_map: SignalMap, states: States | None = None) -> str:
     if not signal_map.signals:
         return "No signals found.\n"
     lines: list[str] = []
@@ -364,6 +376,8 @@ def render_text(signal_map: SignalMap) -> str:
             state = _CONNECTED_TEXT[receiver.connected]
             if receiver.note not in ("imported at start-up", "test code"):
                 state += f": {receiver.note}"
+            if states is not None:
+                state += f" [{states.get((signal.signal, receiver), 'not read')}]"
             lines.append(
                 f"    {receiver.path}:{receiver.line} {receiver.receiver} {' '.join(details)}"
                 f" - {state}"

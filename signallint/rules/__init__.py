@@ -141,15 +141,96 @@ class Rule:
 
 
 # Problems that are not rule findings, with codes of their own so that reporters,
-# selection and exit status treat them like any diagnostic.
+# selection and exit status treat them like any diagnostic. SIG501 to SIG504 are
+# reported by ``signallint verify`` only (see :mod:`signallint.verify`).
 PROBLEM_CODES = {
+    "SIG501": ("receiver-not-live", "A receiver connected at start-up is not live after it."),
+    "SIG502": (
+        "receiver-unknown-statically",
+        "A live receiver of the project is not in the static signal map.",
+    ),
+    "SIG503": ("dead-weak-reference", "A signal's registry holds a dead weak reference."),
+    "SIG504": (
+        "live-signature-mismatch",
+        "A live receiver's signature cannot take what the signal sends.",
+    ),
     "SIG901": ("file-unreadable", "The file cannot be read or decoded."),
     "SIG902": ("file-unparsable", "The file is not valid Python syntax."),
     "SIG903": ("internal-error", "signallint failed on the file: a bug to report."),
 }
 
-# What ``signallint explain SIG90x`` prints for each of them.
+# What ``signallint explain SIG5xx/SIG90x`` prints for each of them.
 PROBLEM_DOCS = {
+    "SIG501": """
+    ## What it does
+    Reported by `signallint verify` only, which starts the project (its settings and
+    every `AppConfig.ready()`) and reads each signal's live receivers. It reports a
+    receiver that the static map (`signallint map`) says is connected at start-up but
+    that is not in the signal's registry afterwards, and says why when the source
+    shows it: its `connect()` is under a condition in `ready()` that does not hold
+    under these settings, it is disconnected, or a decorator under `@receiver`
+    replaced it with an object the source does not show.
+
+    ## Why is this bad?
+    The receiver is never called under these settings. When the source shows no
+    reason, the static map is wrong about it: `check` may be missing problems.
+
+    ## What to do
+    If it depends on a setting, verify again with the settings it is meant for
+    (`--settings`). Otherwise connect it unconditionally, or report the static map's
+    mistake.
+    """,
+    "SIG502": """
+    ## What it does
+    Reported by `signallint verify` only: a receiver defined in the project that is
+    live in a signal's registry after start-up, but that the static map does not
+    know. It was connected dynamically (a function chosen from a dict or with
+    `getattr()`, a loop, a wrapper that replaced the decorated function), so `check`
+    cannot see it.
+
+    ## Why is this bad?
+    The checks of the static map (signatures, senders, duplicates, import at
+    start-up) do not apply to it.
+
+    ## What to do
+    Connect it where the source shows it (`@receiver`, or `signal.connect(function)`
+    with the function named), or accept it: `--ignore SIG502`.
+    """,
+    "SIG503": """
+    ## What it does
+    Reported by `signallint verify` only: a dead weak reference in a signal's
+    registry after start-up. A receiver connected with `weak=True` (the default) that
+    nothing else holds, such as a lambda, a `functools.partial` or a bound method of
+    a temporary object, was garbage-collected. This proves a SIG201 finding; it is
+    placed at the receiver the static map expected to be collected when there is one.
+
+    ## Why is this bad?
+    The receiver is never called. Django removes the dead reference the next time the
+    signal connects or sends, silently.
+
+    ## What to do
+    Connect it with `weak=False`, or keep a reference to it (a module-level function).
+    """,
+    "SIG504": """
+    ## What it does
+    Reported by `signallint verify` only: a live receiver of the project whose real
+    signature (that of the object connected, decorators and wrappers included, read
+    with `inspect.signature`) cannot take what the signal sends on the running Django:
+    every receiver is called by keyword with `signal`, `sender` and the signal's
+    arguments. It reports an argument always sent that no parameter takes, a required
+    parameter the signal does not always send, and an argument sent on some calls
+    that no parameter takes. A wrapper that only passes `*args, **kwargs` on is
+    judged by what it wraps.
+
+    ## Why is this bad?
+    Sending the signal raises `TypeError` in the receiver (under `send_robust()` the
+    error is swallowed and the receiver does nothing). A decorator can hide this from
+    the source, and from `check`.
+
+    ## What to do
+    Give the receiver (or its wrapper) the parameters the signal sends, and
+    `**kwargs`.
+    """,
     "SIG901": """
     ## What it does
     Reports a file that signallint could not read or decode, so could not check: it
