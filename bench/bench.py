@@ -146,7 +146,8 @@ def installed_signallint() -> str:
         check=True,
     )
     # Its dependencies at the versions this environment has.
-    requirements = [f"{name}=={_version(name)}" for name in ("libcst", "click", "msgspec")]
+    dependencies = ("libcst", "click", "msgspec", "packaging")
+    requirements = [f"{name}=={_version(name)}" for name in dependencies]
     subprocess.run(
         [str(python), "-m", "pip", "install", "--quiet", *requirements], cwd=ROOT, check=True
     )

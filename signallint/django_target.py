@@ -50,6 +50,9 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_REQUIREMENT_FILES = 200
 
 LOCK_FILES = ("uv.lock", "poetry.lock", "Pipfile.lock")
+# Where installed packages live: the walk up from a package checked in place (a
+# virtualenv's site-packages inside a project, say) stops before it.
+INSTALLED_PACKAGES = frozenset({"site-packages", "dist-packages"})
 ROOT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg", "Pipfile", *LOCK_FILES)
 
 
@@ -91,6 +94,8 @@ def _project_directories(start: str) -> Iterator[str]:
     if not os.path.isdir(directory):
         directory = os.path.dirname(directory)
     while True:
+        if os.path.basename(directory) in INSTALLED_PACKAGES:
+            return  # an installed package declares nothing for the project around it
         yield directory
         if any(os.path.exists(os.path.join(directory, marker)) for marker in ROOT_MARKERS):
             return

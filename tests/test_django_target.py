@@ -357,3 +357,13 @@ def test_huge_files_are_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     write(tmp_path / "requirements.txt", "Django>=5.0\n" + "# padding\n" * 100)
     monkeypatch.setattr(django_target, "MAX_FILE_BYTES", 1000)
     assert detect(str(tmp_path)) is None
+
+
+def test_an_installed_package_inside_a_project_declares_nothing(tmp_path: Path) -> None:
+    # A virtualenv inside the project: the project's own declaration is not the
+    # installed package's.
+    (tmp_path / "pyproject.toml").write_text('[project]\ndependencies = ["Django==4.2"]\n')
+    package = tmp_path / ".venv" / "lib" / "python3.11" / "site-packages" / "django"
+    package.mkdir(parents=True)
+    assert detect(str(package)) is None
+    assert detect(str(tmp_path / "shop")) is not None
