@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 from signallint.catalogue import format_version
@@ -8,7 +7,7 @@ from signallint.context import RuleContext
 from signallint.facts import ProjectFacts
 from signallint.project import picture_of
 from signallint.rules import Finding, Message, project_rule
-from signallint.rules.sig30x_shared import AppConfigLine, judge_default_app_config
+from signallint.rules.sig30x_shared import AppConfigLine, default_app_config_lines
 
 _IGNORED = "`default_app_config` is ignored since Django 4.1 (the target is {version})"
 ELSEWHERE = Message(
@@ -119,13 +118,7 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     """
     picture = picture_of(project, context.version)
     target = format_version(context.version)
-    for facts in project.modules:
-        wiring = facts.wiring
-        if wiring is None or wiring.default_app_config is None:
-            continue
-        if os.path.basename(facts.path) != "__init__.py":
-            continue
-        judged = judge_default_app_config(picture, facts, wiring.default_app_config.value)
+    for facts, span, judged in default_app_config_lines(picture, project):
         message = {
             AppConfigLine.ELSEWHERE: ELSEWHERE,
             AppConfigLine.NOT_CHOSEN: NOT_CHOSEN,
@@ -140,4 +133,4 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
                 chosen=judged.chosen,
                 app=judged.app,
             )
-            yield Finding(wiring.default_app_config.span, text, path=facts.path)
+            yield Finding(span, text, path=facts.path)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 from signallint.catalogue import format_version
@@ -8,7 +7,7 @@ from signallint.context import RuleContext
 from signallint.facts import ProjectFacts
 from signallint.project import DEFAULT_APP_CONFIG_REMOVED, picture_of
 from signallint.rules import Finding, Message, project_rule
-from signallint.rules.sig30x_shared import AppConfigLine, judge_default_app_config
+from signallint.rules.sig30x_shared import AppConfigLine, default_app_config_lines
 
 DEAD = Message(
     "`default_app_config` is dead code: Django ignores it since 4.1 (the target is {version}); "
@@ -80,17 +79,11 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     picture = picture_of(project, context.version)
     target = format_version(context.version)
     ignored = context.version >= DEFAULT_APP_CONFIG_REMOVED
-    for facts in project.modules:
-        wiring = facts.wiring
-        if wiring is None or wiring.default_app_config is None:
-            continue
-        if os.path.basename(facts.path) != "__init__.py":
-            continue
-        judged = judge_default_app_config(picture, facts, wiring.default_app_config.value)
+    for facts, span, judged in default_app_config_lines(picture, project):
         if ignored and judged.effect in (AppConfigLine.REDUNDANT, AppConfigLine.UNKNOWN):
             message = DEAD.format(version=target)
         elif not ignored and judged.effect is AppConfigLine.REDUNDANT and judged.name:
             message = FOUND_ANYWAY.format(version=target, name=judged.name)
         else:
             continue
-        yield Finding(wiring.default_app_config.span, message, path=facts.path)
+        yield Finding(span, message, path=facts.path)

@@ -12,7 +12,7 @@ from enum import Enum
 
 from signallint.app_configs import Choice, second_name
 from signallint.context import RuleContext
-from signallint.facts import Connection, ConnectionStyle, ModuleFacts, ProjectFacts
+from signallint.facts import Connection, ConnectionStyle, ModuleFacts, ProjectFacts, Span
 from signallint.layout import is_test_path
 from signallint.project import Picture, Status, Verdict
 
@@ -141,6 +141,20 @@ class AppConfigLineJudgement:
     apps: str = ""  # the app's ``apps`` module, as messages show it
     chosen: str = ""  # the class Django uses instead
     app: str = ""  # the package, as INSTALLED_APPS names it
+
+
+def default_app_config_lines(
+    picture: Picture, project: ProjectFacts
+) -> Iterator[tuple[ModuleFacts, Span, AppConfigLineJudgement]]:
+    """Every ``default_app_config = "..."`` of a package's ``__init__.py``: its module,
+    where it stands, and what it does on the picture's target."""
+    for facts in project.modules:
+        wiring = facts.wiring
+        if wiring is None or wiring.default_app_config is None:
+            continue
+        if os.path.basename(facts.path) == "__init__.py":
+            setting = wiring.default_app_config
+            yield facts, setting.span, judge_default_app_config(picture, facts, setting.value)
 
 
 def judge_default_app_config(
