@@ -388,6 +388,13 @@ class ImportFact:
     owner: str | None = None
     # ``from m import y as z``: (imported name, name it is bound to) for each renamed name.
     renamed: tuple[tuple[str, str], ...] = ()
+    # The leading dots of a relative import (``module`` is then placed with the package
+    # the module has by its ``__init__.py`` chain; under another name it means another).
+    level: int = 0
+    # The statement runs whenever its module (or its ``owner`` function) does: no
+    # ``if``, loop, ``match`` or ``except`` handler around it (``try`` and ``with``
+    # bodies run). Unknown counts as False.
+    unconditional: bool = False
 
 
 class DynamicImportKind(str, Enum):
@@ -500,3 +507,6 @@ class Wiring:
     exports: tuple[str, ...] | None = None
     # Bulk writes in the text (see ``bulk_writes.py``), for whole-project runs.
     bulk_writes: tuple[BulkWrite, ...] = ()
+    # Directories the module adds to ``sys.path`` when it runs (see ``sys_path.py``):
+    # relative to the module's own directory with ``/`` (``../apps``), or absolute.
+    sys_path: tuple[str, ...] = ()

@@ -109,6 +109,9 @@ class ScannedImport:
     is_from: bool = False
     # ``from x import y as z``: (``y``, ``z``) for each renamed name.
     renamed: tuple[tuple[str, str], ...] = ()
+    # The statement starts a line at column 0 outside a triple-quoted string: it stands
+    # in the module's own body, so it runs whenever the module does.
+    top: bool = False
 
     @property
     def star(self) -> bool:
@@ -151,6 +154,8 @@ def scan_imports(data: bytes) -> tuple[ScannedImport, ...]:
     # Trying the statement pattern at every position is slow: only lines that contain
     # the word ``import`` can hold an import statement, so it is tried at their starts.
     done_until = -1
+    # Triple quotes before ``counted_to``, to tell a statement from a docstring's text.
+    counted_to, triple_quotes = 0, [0, 0]
     for word in _IMPORT_WORD.finditer(data):
         if word.start() < done_until:
             continue
@@ -166,12 +171,18 @@ def scan_imports(data: bytes) -> tuple[ScannedImport, ...]:
         for start in starts:
             match = _STATEMENT.match(data, start)
             if match is not None:
-                found += _imports_of(match)
+                top = start == line_start and data[start : start + 1] in (b"f", b"i")
+                if top:
+                    for index, quotes in enumerate((b'"""', b"'''")):
+                        triple_quotes[index] += data.count(quotes, counted_to, start)
+                    counted_to = start
+                    top = not (triple_quotes[0] % 2 or triple_quotes[1] % 2)
+                found += _imports_of(match, top)
                 done_until = max(done_until, match.end())
     return tuple(found)
 
 
-def _imports_of(match: re.Match[bytes]) -> list[ScannedImport]:
+def _imports_of(match: re.Match[bytes], top: bool = False) -> list[ScannedImport]:
     source = match.group("source")
     if source is not None:
         written = _text(source)
@@ -191,13 +202,13 @@ def _imports_of(match: re.Match[bytes]) -> list[ScannedImport]:
         renamed: tuple[tuple[str, str], ...] = ()
         if _AS.search(raw_names) is not None:
             renamed = tuple(pair for pair in map(_renaming, parts) if pair is not None)
-        return [ScannedImport(level, module, names, is_from=True, renamed=renamed)]
+        return [ScannedImport(level, module, names, is_from=True, renamed=renamed, top=top)]
     found = []
     for part in (match.group("modules") or b"").split(b","):
         # ``a . b as c``: the module is everything before ``as``.
         module = _text(_AS.split(part, 1)[0])
         if module and all(piece.isidentifier() for piece in module.split(".")):
-            found.append(ScannedImport(0, module))
+            found.append(ScannedImport(0, module, top=top))
     return found
 
 

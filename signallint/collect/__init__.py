@@ -44,6 +44,9 @@ class FactCollector(ScopeBuilder):
         self.definitions = Definitions(self, module_name)
         self.signals = SignalFacts(self.definitions, self.spans)
         self.wiring = WiringFacts(path, self.definitions, self.spans, source)
+        # For the module and each def the walk is in: how many blocks that may not run
+        # (``if``, loops, ``match`` cases, ``except`` handlers) hold the current node.
+        self._conditional: list[int] = [0]
 
     # -- the walk -----------------------------------------------------------------
 
@@ -54,10 +57,43 @@ class FactCollector(ScopeBuilder):
         self.spans.remember(node)
         self.definitions.enter_function(node, enclosing)
         self.signals.visit_FunctionDef(node, enclosing)
+        self._conditional.append(0)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._conditional.pop()
         self.definitions.leave()
         self.spans.leave()
+
+    # Blocks that may not run: what they hold is not unconditional.
+    def _enter_block(self) -> None:
+        self._conditional[-1] += 1
+
+    def _leave_block(self, original_node: cst.CSTNode) -> None:
+        self._conditional[-1] -= 1
+
+    def visit_If(self, node: cst.If) -> None:
+        self._enter_block()
+
+    def visit_While(self, node: cst.While) -> None:
+        self._enter_block()
+
+    def visit_MatchCase(self, node: cst.MatchCase) -> None:
+        self._enter_block()
+
+    def visit_For(self, node: cst.For) -> None:
+        super().visit_For(node)
+        self._enter_block()
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        super().visit_ExceptHandler(node)
+        self._enter_block()
+
+    def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
+        super().visit_ExceptStarHandler(node)
+        self._enter_block()
+
+    leave_If = leave_While = leave_MatchCase = leave_For = _leave_block
+    leave_ExceptHandler = leave_ExceptStarHandler = _leave_block
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         super().visit_ClassDef(node)
@@ -101,13 +137,13 @@ class FactCollector(ScopeBuilder):
 
     def visit_Import(self, node: cst.Import) -> None:
         super().visit_Import(node)
-        self.wiring.visit_Import(node)
+        self.wiring.visit_Import(node, unconditional=not self._conditional[-1])
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         super().visit_ImportFrom(node)
         base = absolute_module(node.module, len(node.relative), self.package)
         self.signals.visit_ImportFrom(node, base)
-        self.wiring.visit_ImportFrom(node, base)
+        self.wiring.visit_ImportFrom(node, base, unconditional=not self._conditional[-1])
 
     # -- facts --------------------------------------------------------------------
 

@@ -64,16 +64,18 @@ class WiringFacts:
 
     # -- the walk -----------------------------------------------------------------
 
-    def visit_Import(self, node: cst.Import) -> None:
+    def visit_Import(self, node: cst.Import, unconditional: bool = False) -> None:
         owner = self.definitions.owner()
         for alias in node.names:
             name = dotted_name(alias.name)
             if name is not None:
-                self._imports.append(ImportFact(name, owner=owner))
+                self._imports.append(ImportFact(name, owner=owner, unconditional=unconditional))
         if self._members is not None:
             self._members.visit_Import(node)
 
-    def visit_ImportFrom(self, node: cst.ImportFrom, base: str | None) -> None:
+    def visit_ImportFrom(
+        self, node: cst.ImportFrom, base: str | None, unconditional: bool = False
+    ) -> None:
         if self._members is not None:
             self._members.visit_ImportFrom(node, base)
         if base is None:
@@ -87,7 +89,17 @@ class WiringFacts:
                 if bound is not None and isinstance(alias.name, cst.Name):
                     renamed.append((alias.name.value, bound))
         owner = self.definitions.owner()
-        self._imports.append(ImportFact(base, names, True, owner, tuple(renamed)))
+        self._imports.append(
+            ImportFact(
+                base,
+                names,
+                True,
+                owner,
+                tuple(renamed),
+                level=len(node.relative),
+                unconditional=unconditional,
+            )
+        )
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if self.scopes.scope.kind is ScopeKind.MODULE:
