@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
-from signallint import imports_scan
+from signallint import import_names, imports_scan, sys_path
 from signallint.app_configs import AppConfigs, Choice, ConfigChooser
 from signallint.bulk_writes import scan_bulk_writes
 from signallint.catalogue import NEWEST_VERSION, Version
@@ -90,6 +90,7 @@ def add_scan(
     Without ``import_graph`` (a run without a project root), only the settings hints."""
     scanned = imports_scan.scan(data, facts.module, import_graph=import_graph)
     bulk = scan_bulk_writes(data) if import_graph else ()
+    path_entries = sys_path.scan(data) if import_graph else ()
     if facts.wiring is None:
         # Not parsed (most files): made in one go, which costs half of two replace()s.
         imports = tuple(i for i in (_absolute(s, package) for s in scanned.imports) if i)
@@ -113,6 +114,7 @@ def add_scan(
             import_graph=import_graph,
             exports=scanned.exports,
             bulk_writes=bulk,
+            sys_path=path_entries,
         )
     else:
         wiring = replace(
@@ -124,6 +126,7 @@ def add_scan(
             import_graph=import_graph,
             exports=scanned.exports,
             bulk_writes=bulk,
+            sys_path=path_entries,
         )
     return replace(facts, wiring=wiring)
 
@@ -140,7 +143,14 @@ def _absolute(scanned: imports_scan.ScannedImport, package: str | None) -> Impor
         module = ".".join([*base, module] if module else base)
     if not module:
         return None
-    return ImportFact(module, scanned.names, scanned.is_from, renamed=scanned.renamed)
+    return ImportFact(
+        module,
+        scanned.names,
+        scanned.is_from,
+        renamed=scanned.renamed,
+        level=scanned.level,
+        unconditional=scanned.top,
+    )
 
 
 # -- the picture -------------------------------------------------------------------
@@ -292,6 +302,12 @@ class Picture:
         return seen
 
     @functools.cached_property
+    def sites(self) -> list[import_names.Site]:
+        """Each ``manage.py`` site in which some file can be imported under two names,
+        with the names each module is imported under there (see ``import_names.py``)."""
+        return import_names.sites(self)
+
+    @functools.cached_property
     def _from_urlconfs(self) -> dict[int, int | None]:
         """Each module reached from the URLconfs, with the module that reaches it first,
         starting from those no other one includes (the root URLconf, usually)."""
@@ -349,6 +365,9 @@ class Picture:
                 suffix = parts[start:]
                 if (start == 0 or len(suffix) >= 2) and all(p.isidentifier() for p in suffix):
                     yield ".".join(suffix)
+
+    def index_of(self, path: str) -> int | None:
+        return self._by_path.get(os.path.normpath(os.path.abspath(path)))
 
     def modules_named(self, name: str) -> list[int]:
         return self._by_name.get(name, [])
