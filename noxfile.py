@@ -51,6 +51,7 @@ DJANGO_TESTS = [
     "tests/test_example_project.py",
     "tests/test_app_config_versions.py",
     "tests/test_urlconf_processes.py",
+    "tests/test_two_module_names.py",
 ]
 
 
