@@ -209,7 +209,8 @@ def test_a_cookiecutter_layout_appending_the_project_package(tmp_path: Path) -> 
     assert findings(tmp_path, files) == [
         "myproject/users/signals.py:4: receiver `email_invoice` is connected twice, so it runs"
         " twice: `myproject/users/signals.py` is imported as `myproject.users.signals` (ready()"
-        " in `myproject/users/apps.py`) and as `users.signals` (by `myproject/users/views.py`, once the URLconf is loaded),"
+        " in `myproject/users/apps.py`) and as `users.signals` (by `myproject/users/views.py`,"
+        " once the URLconf is loaded),"
         " and each import runs the module again; import it as `myproject.users.signals`"
         " everywhere, or give the connection a `dispatch_uid`"
     ]

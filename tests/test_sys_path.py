@@ -32,6 +32,15 @@ HEADER = "import os\nimport sys\nfrom pathlib import Path\n"
         ('sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))\n', ("../src",)),
         ("sys.path.append(os.path.dirname(__file__))\n", (".",)),
         (
+            "sys.path.insert(0, os.path.join(os.path.dirname(__file__), os.path.pardir))\n",
+            ("..",),
+        ),
+        (
+            "BASE_DIR = os.path.dirname(os.path.abspath(__file__))\n"
+            "sys.path.insert(0, os.path.abspath(os.path.join(BASE_DIR, os.pardir)))\n",
+            ("..",),
+        ),
+        (
             'ROOT = Path(__file__).parent\nsys.path.extend([str(ROOT / "a"), str(ROOT / "b")])\n',
             ("a", "b"),
         ),
