@@ -147,6 +147,8 @@ class _Reader:
         if isinstance(node, ast.Attribute):
             if node.attr == "parent":
                 return _parent(self.value(node.value))
+            if node.attr in ("pardir", "curdir") and _dotted(node.value) in ("os", "os.path"):
+                return ".." if node.attr == "pardir" else "."
             return None
         if isinstance(node, ast.Subscript):
             # ``Path(__file__).parents[1]``
@@ -211,6 +213,15 @@ def _parent(value: _Value | None) -> _Value | None:
         return _HERE
     if isinstance(value, _Directory):
         return value.parent()
+    return None
+
+
+def _dotted(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
     return None
 
 
