@@ -411,7 +411,7 @@ def _summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
 @main.command()
 @click.argument("code")
 def explain(code: str) -> None:
-    """Explain a rule (or SIG501-SIG504, SIG901-SIG903): what it finds, why it matters."""
+    """Explain a rule (or SIG501-SIG505, SIG901-SIG903): what it finds, why it matters."""
     from signallint.explain import render_problem, render_rule
     from signallint.rules import problem_by_name_or_code, rule_by_name_or_code
 
@@ -680,7 +680,7 @@ def verify(
 ) -> None:
     """Start the project under PATH (this RUNS its settings and every AppConfig.ready(),
     in a subprocess) and compare each signal's live receivers with the static map
-    (SIG501-SIG504). Settings: --settings, else DJANGO_SETTINGS_MODULE, else manage.py."""
+    (SIG501-SIG505). Settings: --settings, else DJANGO_SETTINGS_MODULE, else manage.py."""
     from signallint import verify as verifying
     from signallint.reporters import ReportContext, reporter
 

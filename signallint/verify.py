@@ -9,7 +9,9 @@ sets them against the static map:
 * SIG501: a receiver the source connects at start-up that is not live after it;
 * SIG502: a live receiver of the project that the static map does not know;
 * SIG503: a dead weak reference in a signal's registry;
-* SIG504: a live receiver whose signature cannot take what the signal sends.
+* SIG504: a live receiver whose signature cannot take what the signal sends;
+* SIG505: one function of the project live twice on a signal, from a module imported
+  under two names (what SIG309 finds in the source).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ CODES = {
     "SIG502": "receiver-unknown-statically",
     "SIG503": "dead-weak-reference",
     "SIG504": "live-signature-mismatch",
+    "SIG505": "receiver-live-twice",
 }
 
 # What ``map --verify`` says of each receiver.
@@ -392,7 +395,23 @@ def compare(view: StaticView, registry: Registry, cwd: str) -> Verdicts:
                 )
     known = {entry.function for s in view.signal_map.signals for entry in s.receivers}
     for signal_name, lives in by_signal.items():
+        twins = _twins(lives)
         for live in lives:
+            twin = twins.get(id(live))
+            if twin is not None and _in_project(live, view.root):
+                assert live.path is not None
+                diagnostics.append(
+                    _diagnostic(
+                        "SIG505",
+                        _shown(live.path, cwd),
+                        live.line,
+                        f"`{live.qualname}` is live twice on `{_short(signal_name)}` after"
+                        f" start-up, as `{twin.qualified_name}` and `{live.qualified_name}`:"
+                        " its module was imported under two names and connected it twice,"
+                        " so it runs twice (see SIG309)",
+                    )
+                )
+                continue
             if id(live) in matched:
                 continue
             if live.dead:
@@ -434,6 +453,21 @@ def compare(view: StaticView, registry: Registry, cwd: str) -> Verdicts:
             states.setdefault((signal_name, entry), ABSENT)
     diagnostics += _signature_problems(view, registry, by_signal, cwd)
     return Verdicts(states, diagnostics)
+
+
+def _twins(lives: Sequence[LiveReceiver]) -> dict[int, LiveReceiver]:
+    """Each live receiver that is the same function of the same file as an earlier one,
+    for the same sender, under another module name: the earlier one, by ``id()``."""
+    first: dict[tuple[object, ...], LiveReceiver] = {}
+    twins: dict[int, LiveReceiver] = {}
+    for live in lives:
+        if live.dead or live.path is None or live.line is None or live.module is None:
+            continue
+        key = (live.path, live.line, live.qualname, live.sender)
+        earlier = first.setdefault(key, live)
+        if earlier is not live and earlier.module != live.module:
+            twins[id(live)] = earlier
+    return twins
 
 
 def _disconnected(project: ProjectFacts) -> dict[str, tuple[str, int]]:

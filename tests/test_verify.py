@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from signallint.verify import Parameter, _cannot_take
+from tests.helpers import FIXTURES
 
 pytest.importorskip("django")
 
@@ -282,8 +283,35 @@ def test_the_example_project_once_its_import_is_fixed(tmp_path: Path) -> None:
     ]
 
 
+def test_a_module_run_under_two_names_is_proven_live_twice() -> None:
+    # The receivers SIG309 reports as imported twice at start-up (tests/fixtures/projects/
+    # two_module_names) are live twice after it; the one only the URLconf imports twice
+    # is not (yet), and the twin with a dispatch_uid is live once.
+    fixture = FIXTURES / "projects" / "two_module_names"
+    result = run(fixture, "verify", "--settings", "mysite.settings")
+    assert result.returncode == 1, result.stderr
+    proven = sorted(line.split(": SIG505 ")[0] for line in result.stdout.splitlines())
+    reported = sorted(
+        line.split(": SIG309 ")[0]
+        for line in (fixture / "expected.txt").read_text().splitlines()
+        if "once the URLconf is loaded" not in line
+    )
+    assert (
+        proven
+        == reported
+        == [
+            "apps/billing/signals.py:6:1",
+            "apps/returns/signals.py:6:1",
+            "apps/stock/signals.py:6:1",
+        ]
+    )
+    assert "as `billing.signals.on_ping_billing` and `apps.billing.signals.on_ping_billing`" in (
+        result.stdout
+    )
+
+
 def test_explain_documents_the_verify_codes(project: Path) -> None:
-    for code in ("SIG501", "SIG502", "SIG503", "SIG504"):
+    for code in ("SIG501", "SIG502", "SIG503", "SIG504", "SIG505"):
         result = run(project, "explain", code)
         assert result.returncode == 0
         assert "signallint verify" in result.stdout

@@ -141,7 +141,7 @@ class Rule:
 
 
 # Problems that are not rule findings, with codes of their own so that reporters,
-# selection and exit status treat them like any diagnostic. SIG501 to SIG504 are
+# selection and exit status treat them like any diagnostic. SIG501 to SIG505 are
 # reported by ``signallint verify`` only (see :mod:`signallint.verify`).
 PROBLEM_CODES = {
     "SIG501": ("receiver-not-live", "A receiver connected at start-up is not live after it."),
@@ -153,6 +153,10 @@ PROBLEM_CODES = {
     "SIG504": (
         "live-signature-mismatch",
         "A live receiver's signature cannot take what the signal sends.",
+    ),
+    "SIG505": (
+        "receiver-live-twice",
+        "A receiver of the project is live twice: its module runs under two names.",
     ),
     "SIG901": ("file-unreadable", "The file cannot be read or decoded."),
     "SIG902": ("file-unparsable", "The file is not valid Python syntax."),
@@ -230,6 +234,21 @@ PROBLEM_DOCS = {
     ## What to do
     Give the receiver (or its wrapper) the parameters the signal sends, and
     `**kwargs`.
+    """,
+    "SIG505": """
+    ## What it does
+    Reported by `signallint verify` only: one function of the project (same file, line
+    and qualified name, same sender) live twice on a signal after start-up, under two
+    module names (`billing.signals.on_paid` and `apps.billing.signals.on_paid`): its
+    module was imported once through each of two `sys.path` entries, which ran it twice.
+    The static side of the same bug is SIG309.
+
+    ## Why is this bad?
+    The receiver runs twice for every send: two e-mails, two payments. Nothing fails.
+
+    ## What to do
+    Import the module under one name everywhere (the one its app is installed under),
+    or give the connection a `dispatch_uid`.
     """,
     "SIG901": """
     ## What it does
