@@ -128,7 +128,7 @@ def run_rules(
     diagnostics = list(found.values())
     if suppress:
         texts = {a.facts.path: a.text for a in analyses if a.text is not None}
-        diagnostics = _unsuppressed(diagnostics, texts, settings)
+        diagnostics = unsuppressed(diagnostics, texts, settings)
     return sorted(diagnostics, key=Diagnostic.sort_key)
 
 
@@ -145,10 +145,10 @@ def problems_of(analyses: Sequence[Analysis], settings: Settings) -> list[Diagno
         if rule_enabled(problem.code, select, settings.ignore)
     ]
     texts = {a.facts.path: a.text for a in analyses if a.text is not None}
-    return sorted(_unsuppressed(diagnostics, texts, settings), key=Diagnostic.sort_key)
+    return sorted(unsuppressed(diagnostics, texts, settings), key=Diagnostic.sort_key)
 
 
-def _unsuppressed(
+def unsuppressed(
     diagnostics: Iterable[Diagnostic], texts: Mapping[str, str], settings: Settings
 ) -> list[Diagnostic]:
     noqa: dict[str, NoqaLines] = {}

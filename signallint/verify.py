@@ -591,8 +591,18 @@ def _param_text(parameter: Parameter) -> str:
 
 
 def selected(diagnostics: Iterable[Diagnostic], settings: Settings) -> list[Diagnostic]:
+    """The findings ``--select``/``--ignore``, per-file ignores and ``# noqa`` (on the
+    line a finding is placed at) leave, as ``check`` reports its own."""
     select = settings.select + settings.extend_select
-    return [d for d in diagnostics if rule_enabled(d.code, select, settings.ignore)]
+    chosen = [d for d in diagnostics if rule_enabled(d.code, select, settings.ignore)]
+    texts = {}
+    for path in {d.path for d in chosen}:
+        try:
+            with open(path, "rb") as file:
+                texts[path] = file.read().decode("utf-8", "replace")
+        except OSError:
+            continue  # the project's root, or a file gone: nothing suppresses there
+    return engine.unsuppressed(chosen, texts, settings)
 
 
 _SETTINGS_NAME = re.compile(r"[A-Za-z_][\w]*(\.[A-Za-z_]\w*)*")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -308,6 +309,24 @@ def test_a_module_run_under_two_names_is_proven_live_twice() -> None:
     assert "as `billing.signals.on_ping_billing` and `apps.billing.signals.on_ping_billing`" in (
         result.stdout
     )
+
+
+def test_noqa_and_per_file_ignores_apply(tmp_path: Path) -> None:
+    project = tmp_path / "two_module_names"
+    shutil.copytree(FIXTURES / "projects" / "two_module_names", project)
+    billing = project / "apps" / "billing" / "signals.py"
+    lines = billing.read_text().splitlines(keepends=True)
+    assert lines[5].startswith("@receiver(pinged)")
+    lines[5] = lines[5].rstrip("\n") + "  # noqa: SIG505\n"
+    billing.write_text("".join(lines))
+    (project / "pyproject.toml").write_text(
+        '[tool.signallint]\nper-file-ignores = { "apps/stock/*" = ["SIG505"] }\n'
+    )
+    result = run(project, "verify", "--settings", "mysite.settings")
+    assert result.returncode == 1, result.stderr
+    assert [line.split(": ")[0] for line in result.stdout.splitlines()] == [
+        "apps/returns/signals.py:6:1"
+    ]
 
 
 def test_explain_documents_the_verify_codes(project: Path) -> None:
