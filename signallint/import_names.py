@@ -146,7 +146,7 @@ class _Simulation:
         module = self.picture.modules[index]
         directory = os.path.dirname(module.path)
         return tuple(
-            os.path.normpath(os.path.join(directory, *entry.split("/")))
+            os.path.normpath(entry if entry.startswith("/") else os.path.join(directory, entry))
             for entry in module.wiring.sys_path
         )
 

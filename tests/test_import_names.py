@@ -163,6 +163,13 @@ def test_unknown_sys_path_entries_and_ambiguous_names_are_silent(tmp_path: Path)
     assert findings(tmp_path / "two-billings", files) == []
 
 
+def test_an_absolute_sys_path_entry(tmp_path: Path) -> None:
+    apps = (tmp_path / "apps").as_posix()
+    settings = SETTINGS.replace('str(BASE_DIR / "apps")', repr(apps))
+    files = {"apps/orders/models.py": SECOND_IMPORT, "mysite/settings.py": settings}
+    assert len(findings(tmp_path, files)) == 1
+
+
 def test_no_nested_sys_path_entries_means_one_name_per_file(tmp_path: Path) -> None:
     settings = SETTINGS.replace('sys.path.insert(0, str(BASE_DIR / "apps"))\n', "")
     files = {"apps/orders/models.py": SECOND_IMPORT, "mysite/settings.py": settings}
