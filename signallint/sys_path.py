@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import ast
 import posixpath
+import re
 from dataclasses import dataclass
 
-# The words without which a module cannot change sys.path: most files are not parsed.
+# The calls without which a module cannot add to sys.path: other files are not parsed.
 MARKERS = (b"sys.path", b"addsitedir")
+_CHANGE = re.compile(rb"sys\.path\s*(?:\.\s*(?:insert|append|extend)\s*\(|\+=)|addsitedir\s*\(")
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ _IDENTITY_METHODS = frozenset({"resolve", "absolute", "expanduser"})
 
 def scan(data: bytes) -> tuple[str, ...]:
     """The directories ``data`` adds to ``sys.path`` at module level, when known."""
-    if not any(marker in data for marker in MARKERS):
+    if not any(marker in data for marker in MARKERS) or _CHANGE.search(data) is None:
         return ()
     try:
         tree = ast.parse(data)
