@@ -47,6 +47,9 @@ class FactCollector(ScopeBuilder):
         # For the module and each def the walk is in: how many blocks that may not run
         # (``if``, loops, ``match`` cases, ``except`` handlers) hold the current node.
         self._conditional: list[int] = [0]
+        # Compatibility blocks around the current node (see ``_is_compatibility``), one
+        # flag per ``if`` and ``except`` handler the walk is in.
+        self._compatibility: list[bool] = []
 
     # -- the walk -----------------------------------------------------------------
 
@@ -73,6 +76,11 @@ class FactCollector(ScopeBuilder):
 
     def visit_If(self, node: cst.If) -> None:
         self._enter_block()
+        self._compatibility.append(_tests_a_version(node.test))
+
+    def leave_If(self, original_node: cst.If) -> None:
+        self._leave_block(original_node)
+        self._compatibility.pop()
 
     def visit_While(self, node: cst.While) -> None:
         self._enter_block()
@@ -87,13 +95,24 @@ class FactCollector(ScopeBuilder):
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         super().visit_ExceptHandler(node)
         self._enter_block()
+        self._compatibility.append(_catches_a_missing_name(node.type))
+
+    def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
+        self._leave_block(original_node)
+        self._compatibility.pop()
 
     def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
         super().visit_ExceptStarHandler(node)
         self._enter_block()
 
-    leave_If = leave_While = leave_MatchCase = leave_For = _leave_block
-    leave_ExceptHandler = leave_ExceptStarHandler = _leave_block
+    leave_While = leave_MatchCase = leave_For = leave_ExceptStarHandler = _leave_block
+
+    @property
+    def _in_compatibility_block(self) -> bool:
+        """Code for other versions: an ``except ImportError:`` (or ``AttributeError``)
+        fallback, or a branch of an ``if`` on a version. What it names may well be
+        missing from the target, and then the code does not run there."""
+        return any(self._compatibility)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         super().visit_ClassDef(node)
@@ -117,7 +136,8 @@ class FactCollector(ScopeBuilder):
         self.wiring.visit_Call(node)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        self.signals.visit_Attribute(node)
+        if not self._in_compatibility_block:
+            self.signals.visit_Attribute(node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         super().visit_Assign(node)
@@ -142,7 +162,7 @@ class FactCollector(ScopeBuilder):
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         super().visit_ImportFrom(node)
         base = absolute_module(node.module, len(node.relative), self.package)
-        self.signals.visit_ImportFrom(node, base)
+        self.signals.visit_ImportFrom(node, None if self._in_compatibility_block else base)
         self.wiring.visit_ImportFrom(node, base, unconditional=not self._conditional[-1])
 
     # -- facts --------------------------------------------------------------------
@@ -184,3 +204,38 @@ def collect(
         collector.spans.enter_top_level(statement, lines)
         walk(statement, collector)
     return collector.facts()
+
+
+_MISSING_NAME_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError"})
+
+
+def _catches_a_missing_name(caught: cst.BaseExpression | None) -> bool:
+    """``except ImportError:`` and the like: the fallback of a name that may not exist."""
+    if caught is None:
+        return False
+    names = caught.elements if isinstance(caught, cst.Tuple) else [caught]
+    for element in names:
+        value = element.value if isinstance(element, cst.Element) else element
+        name = (
+            value.attr.value
+            if isinstance(value, cst.Attribute)
+            else (value.value if isinstance(value, cst.Name) else None)
+        )
+        if name in _MISSING_NAME_ERRORS:
+            return True
+    return False
+
+
+def _tests_a_version(test: cst.BaseExpression) -> bool:
+    """An ``if`` on a version (``django.VERSION >= (5, 0)``, ``DJANGO_VERSION``,
+    ``get_version()``): each branch is for some versions only."""
+    found = False
+
+    class _Finder(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            nonlocal found
+            if "VERSION" in node.value.upper():
+                found = True
+
+    test.visit(_Finder())
+    return found
