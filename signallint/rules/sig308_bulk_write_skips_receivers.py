@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 from signallint.context import RuleContext
 from signallint.facts import BulkWrite, ConnectionStyle, ModuleFacts, ProjectFacts
+from signallint.layout import is_test_path
 from signallint.project import picture_of
 from signallint.rules import Finding, Message, project_rule
 from signallint.rules.sig30x_shared import display
@@ -85,14 +87,16 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     `Model` is a name the module imports or defines, are seen (not a queryset held in
     a variable, a custom manager's name, or `self.model`). Only receivers connected
     with that exact model as `sender` count: a receiver of every model's saves is not
-    named, nor one on a parent or proxy class.
+    named, nor one on a parent or proxy class. Test code is left alone: a test that
+    bulk-creates rows sets up data and means to skip the receivers, and a receiver a
+    test connects is not the project's.
     """
-    receivers = _save_receivers(project, context)
+    picture = picture_of(project, context.version)
+    receivers = _save_receivers(project, context, picture.root)
     if not receivers:
         return
-    picture = picture_of(project, context.version)
     for facts in project.modules:
-        if facts.wiring is None:
+        if facts.wiring is None or _is_test(facts.path, picture.root):
             continue
         for write in facts.wiring.bulk_writes:
             model = _qualified_model(facts, write)
@@ -122,11 +126,19 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
 Receiver = tuple[str, str, tuple[str, int]]  # signal, name, (path, line)
 
 
-def _save_receivers(project: ProjectFacts, context: RuleContext) -> dict[str, list[Receiver]]:
-    """The pre_save/post_save receivers of the project, by the model they are
-    connected to as sender."""
+def _is_test(path: str, root: str | None) -> bool:
+    return is_test_path(os.path.relpath(path, root) if root else path)
+
+
+def _save_receivers(
+    project: ProjectFacts, context: RuleContext, root: str | None
+) -> dict[str, list[Receiver]]:
+    """The pre_save/post_save receivers of the project (not of its tests), by the model
+    they are connected to as sender."""
     found: dict[str, list[Receiver]] = {}
     for facts in project.modules:
+        if _is_test(facts.path, root):
+            continue
         for connection in facts.connections:
             if connection.style not in (ConnectionStyle.CONNECT, ConnectionStyle.DECORATOR):
                 continue
