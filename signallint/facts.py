@@ -216,6 +216,8 @@ class Connection:
     owner: str | None = None
     # Qualified names the receiver may be; empty when unknown (lambda, partial, ...).
     receivers: frozenset[str] = frozenset()
+    # The first parameter of the def whose body holds it (``request`` in a view).
+    owner_parameter: str | None = None
 
     def argument(self, keyword: str, position: int | None = None) -> Argument | None:
         """The argument passed as ``keyword=`` or at ``position`` (counting the receiver)."""

@@ -1190,6 +1190,39 @@ def test_sig215_fixed_with_a_dispatch_uid_runs_once(load) -> None:  # type: igno
     assert module.calls == ["email"]
 
 
+FUNCTION_VIEW = """
+    from functools import partial
+
+    from django.dispatch import Signal
+    from django.http import HttpResponse
+
+    order_paid = Signal()
+    calls = []
+
+
+    def notify(sender, channel, **kwargs):
+        calls.append(channel)
+
+
+    def checkout(request):
+        order_paid.connect(partial(notify, channel="email"), weak=False{uid})
+        return HttpResponse()
+"""
+
+
+def test_sig215_a_function_based_view_connects_once_per_request(load) -> None:  # type: ignore[no-untyped-def]
+    from django.test import RequestFactory
+
+    for uid, expected in (("", ["email"] * 3), (', dispatch_uid="email"', ["email"])):
+        source = FUNCTION_VIEW.format(uid=uid)
+        assert reported(source) == ({"SIG215"} if not uid else set())
+        module = load(source)
+        for _ in range(3):
+            module.checkout(RequestFactory().get("/checkout/"))
+        module.order_paid.send(sender=None)
+        assert module.calls == expected
+
+
 def test_sig305_same_sender_through_a_local_ignores_the_second(load) -> None:  # type: ignore[no-untyped-def]
     found = check_source(textwrap.dedent(DUPLICATE_UID_IN_A_FUNCTION), "case.py")
     assert [(d.code, d.line) for d in found] == [("SIG305", 17)]

@@ -229,13 +229,12 @@ def _catches_a_missing_name(caught: cst.BaseExpression | None) -> bool:
 def _tests_a_version(test: cst.BaseExpression) -> bool:
     """An ``if`` on a version (``django.VERSION >= (5, 0)``, ``DJANGO_VERSION``,
     ``get_version()``): each branch is for some versions only."""
-    found = False
-
-    class _Finder(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> None:
-            nonlocal found
+    pending: list[cst.CSTNode] = [test]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, cst.Name):
             if "VERSION" in node.value.upper():
-                found = True
-
-    test.visit(_Finder())
-    return found
+                return True
+        elif isinstance(node, cst.BaseExpression | cst.ComparisonTarget | cst.Arg):
+            pending.extend(node.children)
+    return False

@@ -337,6 +337,7 @@ class SignalFacts:
             receiver_escapes=escapes,
             owner=self.definitions.scope_owner(scope),
             receivers=receivers,
+            owner_parameter=_first_parameter(scope.node),
         )
 
     def _name_escapes(self, name: str, scope: Scope, expected_uses: int) -> bool:
@@ -474,3 +475,10 @@ def _abstract(node: cst.ClassDef) -> bool:
                 ):
                     return True
     return False
+
+
+def _first_parameter(node: cst.CSTNode | None) -> str | None:
+    if not isinstance(node, cst.FunctionDef):
+        return None
+    params = [*node.params.posonly_params, *node.params.params]
+    return params[0].name.value if params else None

@@ -54,6 +54,7 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     ## What it does
     Finds `signal.connect(receiver, weak=False)` without a `dispatch_uid` inside a
     method that runs many times in one process (a model's `save()` or `delete()`, a
+    function-based view (a module-level function whose first parameter is `request`), a
     class-based view's `get()`/`post()`/`dispatch()`, `form_valid()`, a DRF
     `perform_create()`, a test's `setUp()`, any `__init__()`), where the receiver is a
     new object on every run: a `lambda`, a `functools.partial(...)`, a bound method of
@@ -122,7 +123,9 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
             continue
         owner = connection.owner or ""
         holder, _, method = owner.rpartition(".")
-        if method not in RUNS_REPEATEDLY or holder in disconnecting:
+        # A function-based view (``def checkout(request)``) runs once per request.
+        view = not holder and connection.owner_parameter == "request"
+        if (method not in RUNS_REPEATEDLY and not view) or holder in disconnecting:
             continue
         weak = connection.argument("weak", 2)
         if weak is None or weak.text != "False" or connection.argument("dispatch_uid", 3):
