@@ -357,7 +357,9 @@ class _Work:
     def _exchange(self, workers: ForkedWorkers, timeout: float | None) -> None:
         """Send what waits to workers with room for it, then take their answers (waiting
         up to ``timeout`` for one)."""
-        while workers.has_room() and (self._to_parse or self._to_scan):
+        # Batches that carry files' bytes go one at a time (see ForkedWorkers.send).
+        ahead = workers.AHEAD if workers.shared is self.items else 1
+        while workers.has_room(ahead) and (self._to_parse or self._to_scan):
             number = heapq.heappop(self._to_parse)[1] if self._to_parse else self._to_scan.popleft()
             if not workers.send(number, self._references(number)):
                 self._here.append(number)

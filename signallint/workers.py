@@ -23,6 +23,9 @@ _SHARED_ITEMS: Sequence[Item] = ()
 
 Batch = Sequence[tuple["int | Item", bool]]
 
+# Batches a worker may be sent before it answers the first: it never waits between two.
+_BATCHES_AHEAD = 2
+
 
 class ForkedWorkers:
     """Worker processes that inherit this one's memory: the files' bytes (a task names a
@@ -34,6 +37,8 @@ class ForkedWorkers:
     at a time, so that it never waits for this process between two. A batch that fails
     in a worker, or whose worker dies, is analysed here instead, where an error surfaces
     as it would without workers."""
+
+    AHEAD = _BATCHES_AHEAD
 
     def __init__(self, jobs: int, shared: Sequence[Item] = ()):
         from multiprocessing import Pipe
@@ -83,12 +88,18 @@ class ForkedWorkers:
         """False until a worker first answers: until then, it is importing LibCST."""
         return self._warm
 
-    def has_room(self) -> bool:
-        return any(len(sent) < _BATCHES_AHEAD for sent in self._sent.values())
+    def has_room(self, ahead: int = _BATCHES_AHEAD) -> bool:
+        return any(len(sent) < ahead for sent in self._sent.values())
 
     def send(self, number: int, batch: Batch) -> bool:
         """Send batch ``number`` to the worker with the fewest batches to do; False when
-        there is none left to send it to."""
+        there is none left to send it to.
+
+        ``send()`` blocks until the batch fits in the connection's buffer, and a worker
+        reads nothing while it is blocked sending a batch's results, which this process
+        reads only once it has sent. A batch of indices is a few bytes, so two of them
+        always fit; a batch that carries files' bytes (``portable``) may not, and is sent
+        only to a worker with nothing to do (``has_room(ahead=1)``), which is reading."""
         while self._connections:
             connection = min(self._connections, key=lambda c: len(self._sent[c]))
             try:
@@ -219,9 +230,6 @@ class SpawnedWorkers:
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None
-
-
-_BATCHES_AHEAD = 2
 
 
 def _prepare_worker() -> None:

@@ -561,3 +561,29 @@ def test_a_worker_is_ready_to_parse_before_its_first_task() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert output.split() == ["True", "True"]
+
+
+def test_workers_whose_answers_and_batches_are_large_do_not_deadlock(tmp_path: Path) -> None:
+    # A project whose modules hold many imports and dotted strings: a worker's answer
+    # for one batch (its scan facts) is larger than a socket's buffer, and so are the
+    # batches sent as files' bytes for the project's other files. A worker blocked
+    # sending its answer while this process blocked sending it the next batch hung
+    # the run for ever (nautobot's tree did); the run must finish, as with -j 1.
+    package = tmp_path / "app"
+    package.mkdir()
+    (tmp_path / "pyproject.toml").write_text("")
+    (package / "__init__.py").write_text("")
+    for index in range(200):
+        lines = [f"from app.mod{(index + j) % 200} import name{j}  # noqa" for j in range(250)]
+        lines += [f'LABEL{j} = "app.mod{j}.Thing{j}"' for j in range(250)]
+        (package / f"mod{index}.py").write_text("\n".join(lines) + "\n")
+    command = [sys.executable, "-m", "signallint", "--no-cache", "-q", "--exit-zero"]
+    for jobs in ("1", "2"):
+        result = subprocess.run(
+            [*command, "-j", jobs, "--project-root", str(tmp_path), str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
