@@ -36,6 +36,10 @@ _TOKEN = re.compile(
 )
 # How far a chain is followed from its manager (a call's arguments included).
 _REACH = 8000
+# ``class X(...QuerySet...):`` or ``(...Manager...)``, and a bulk method defined below one.
+_MANAGER_CLASS = re.compile(rb"^([ \t]*)class[ \t]+\w+[ \t]*\(([^)]*(?:QuerySet|Manager)[^)]*)\)")
+_BULK_DEF = re.compile(rb"^([ \t]+)(?:async[ \t]+)?def[ \t]+(update|bulk_create|bulk_update)\b")
+_LINE_INDENT = re.compile(rb"^([ \t]*)\S", re.MULTILINE)
 
 
 def scan_bulk_writes(data: bytes) -> tuple[BulkWrite, ...]:
@@ -44,6 +48,35 @@ def scan_bulk_writes(data: bytes) -> tuple[BulkWrite, ...]:
     if (b"update" not in data and b"bulk_" not in data) or _HAS_METHOD.search(data) is None:
         return ()
     return tuple(_writes(data))
+
+
+def scan_bulk_overrides(data: bytes) -> tuple[str, ...]:
+    """The bulk methods that a ``QuerySet`` or ``Manager`` subclass of the module
+    defines: a write through it runs the project's code, which may send the signals or
+    do the receivers' work itself."""
+    if (b"QuerySet" not in data and b"Manager" not in data) or (
+        b"def update" not in data and b"def bulk_" not in data
+    ):
+        return ()
+    found: list[str] = []
+    class_indent: int | None = None
+    for line in data.splitlines():
+        indent = _LINE_INDENT.match(line)
+        if indent is None or line.lstrip().startswith(b"#"):
+            continue  # blank lines and comments end no block
+        width = len(indent.group(1).expandtabs())
+        if class_indent is not None and width <= class_indent:
+            class_indent = None
+        header = _MANAGER_CLASS.match(line)
+        if header is not None:
+            class_indent = len(header.group(1).expandtabs())
+            continue
+        method = _BULK_DEF.match(line)
+        if class_indent is not None and method is not None:
+            name = method.group(2).decode("ascii")
+            if name not in found:
+                found.append(name)
+    return tuple(found)
 
 
 def _writes(data: bytes) -> Iterator[BulkWrite]:

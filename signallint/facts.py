@@ -509,6 +509,8 @@ class Wiring:
     exports: tuple[str, ...] | None = None
     # Bulk writes in the text (see ``bulk_writes.py``), for whole-project runs.
     bulk_writes: tuple[BulkWrite, ...] = ()
+    # The bulk methods a QuerySet or Manager subclass of the module overrides.
+    bulk_overrides: tuple[str, ...] = ()
     # Directories the module adds to ``sys.path`` when it runs (see ``sys_path.py``):
     # relative to the module's own directory with ``/`` (``../apps``), or absolute.
     sys_path: tuple[str, ...] = ()

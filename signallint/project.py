@@ -31,7 +31,7 @@ from enum import Enum
 
 from signallint import import_names, imports_scan, sys_path
 from signallint.app_configs import AppConfigs, Choice, ConfigChooser
-from signallint.bulk_writes import scan_bulk_writes
+from signallint.bulk_writes import scan_bulk_overrides, scan_bulk_writes
 from signallint.catalogue import NEWEST_VERSION, Version
 from signallint.facts import (
     ClassFact,
@@ -90,6 +90,7 @@ def add_scan(
     Without ``import_graph`` (a run without a project root), only the settings hints."""
     scanned = imports_scan.scan(data, facts.module, import_graph=import_graph)
     bulk = scan_bulk_writes(data) if import_graph else ()
+    overrides = scan_bulk_overrides(data) if import_graph else ()
     path_entries = sys_path.scan(data) if import_graph else ()
     if facts.wiring is None:
         # Not parsed (most files): made in one go, which costs half of two replace()s.
@@ -114,6 +115,7 @@ def add_scan(
             import_graph=import_graph,
             exports=scanned.exports,
             bulk_writes=bulk,
+            bulk_overrides=overrides,
             sys_path=path_entries,
         )
     else:
@@ -126,6 +128,7 @@ def add_scan(
             import_graph=import_graph,
             exports=scanned.exports,
             bulk_writes=bulk,
+            bulk_overrides=overrides,
             sys_path=path_entries,
         )
     return replace(facts, wiring=wiring)

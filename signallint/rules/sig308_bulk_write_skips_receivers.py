@@ -87,7 +87,10 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     `Model` is a name the module imports or defines, are seen (not a queryset held in
     a variable, a custom manager's name, or `self.model`). Only receivers connected
     with that exact model as `sender` count: a receiver of every model's saves is not
-    named, nor one on a parent or proxy class. Test code is left alone: a test that
+    named, nor one on a parent or proxy class. A method that a `QuerySet` or `Manager`
+    subclass of the project overrides (`def bulk_create(...)` that sends the signals or
+    does the receivers' work) is not reported for any model, since which model uses
+    that class is not known. Test code is left alone: a test that
     bulk-creates rows sets up data and means to skip the receivers, and a receiver a
     test connects is not the project's.
     """
@@ -95,10 +98,20 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     receivers = _save_receivers(project, context, picture.root)
     if not receivers:
         return
+    # Which model uses a custom QuerySet or Manager is not known: a method one of them
+    # overrides may run the project's own code for any model.
+    overridden = {
+        method
+        for facts in project.modules
+        if facts.wiring is not None
+        for method in facts.wiring.bulk_overrides
+    }
     for facts in project.modules:
         if facts.wiring is None or _is_test(facts.path, picture.root):
             continue
         for write in facts.wiring.bulk_writes:
+            if write.method in overridden:
+                continue
             model = _qualified_model(facts, write)
             if model is None:
                 continue
