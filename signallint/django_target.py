@@ -516,11 +516,43 @@ def _setup_keyword(module: ast.Module, keyword: str) -> Any:
             continue
         for argument in node.keywords:
             if argument.arg == keyword:
+                value: ast.expr | None = argument.value
+                if isinstance(value, ast.Name):
+                    value = _only_binding(module, value.id)
+                if value is None:
+                    return None
                 try:
-                    return ast.literal_eval(argument.value)
+                    return ast.literal_eval(value)
                 except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
                     return None
     return None
+
+
+def _only_binding(module: ast.Module, name: str) -> ast.expr | None:
+    """The value of ``NAME = ...`` in the module's own body (``REQUIREMENTS = [...]``,
+    then ``install_requires=REQUIREMENTS``), when that is the name's only binding and
+    nothing changes it in place (``.append()``, ``+=``); else None."""
+    found: ast.expr | None = None
+    bindings = 0
+    for node in ast.walk(module):
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store):
+            bindings += 1
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == name
+            and node.attr in ("append", "extend", "insert", "remove", "pop", "clear", "update")
+        ):
+            return None
+    for statement in module.body:
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and statement.targets[0].id == name
+        ):
+            found = statement.value
+    return found if bindings == 1 else None
 
 
 def _setup_py_main(files: _Files) -> _Declaration | None:

@@ -37,6 +37,7 @@ EXPECTED = [
     ("poetry-lock", "", (5, 1), "locked at 5.1.4 in {}/poetry.lock"),
     ("setup-cfg", "", (4, 2), "detected from 'Django>=4.2,<5.0' in {}/setup.cfg"),
     ("setup-py", "", (5, 0), "detected from 'Django>=5.0,<5.2' in {}/setup.py"),
+    ("setup-py-name", "", (4, 1), "detected from 'Django>=4.1,<4.3' in {}/setup.py"),
     (
         "requirements-includes",
         "",
