@@ -92,6 +92,14 @@ class FactCollector(ScopeBuilder):
         super().visit_For(node)
         self._enter_block()
 
+    def visit_Try(self, node: cst.Try) -> None:
+        # ``try: from m import old_name`` with an ``except ImportError:``: a probe for
+        # a name some versions lack, whichever branch holds the old name.
+        self._compatibility.append(any(_catches_a_missing_name(h.type) for h in node.handlers))
+
+    def leave_Try(self, original_node: cst.Try) -> None:
+        self._compatibility.pop()
+
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         super().visit_ExceptHandler(node)
         self._enter_block()
@@ -109,9 +117,10 @@ class FactCollector(ScopeBuilder):
 
     @property
     def _in_compatibility_block(self) -> bool:
-        """Code for other versions: an ``except ImportError:`` (or ``AttributeError``)
-        fallback, or a branch of an ``if`` on a version. What it names may well be
-        missing from the target, and then the code does not run there."""
+        """Code for other versions: a ``try`` whose ``except ImportError:`` (or
+        ``AttributeError``) catches a missing name, or a branch of an ``if`` on a
+        version. What it names may well be missing from the target, and then the code
+        does not run there."""
         return any(self._compatibility)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
