@@ -115,7 +115,7 @@ def test_the_project_sees_the_stdin_text_not_the_file(project: Path) -> None:
     )
     assert [line for line in both if "SIG204" in line] == [
         "shop/signals.py:7:31: SIG204 `m2m_changed` is sent with an intermediate model, "
-        "never `Book`, which is none: the receiver never runs; use `<Model>.<field>.through`"
+        "never `Book`, which is none: this connection never fires; use `<Model>.<field>.through`"
     ]
 
 

@@ -19,14 +19,14 @@ MODEL_SENDER_OF_FIELDS = Message(
 )
 NOT_INTERMEDIATE = Message(
     "`m2m_changed` is sent with an intermediate model, never `{model}`, which is none: "
-    "the receiver never runs; use `<Model>.<field>.through`"
+    "this connection never fires; use `<Model>.<field>.through`"
 )
 FIELD_SENDER = Message(
     "`m2m_changed` is sent with the intermediate model, never the field `{text}`; use `{through}`"
 )
 LAZY_SENDER = Message(
     "`m2m_changed` is sent with an intermediate model, never the model {text} names, "
-    "which is none: the receiver never runs; use `<Model>.<field>.through`"
+    "which is none: this connection never fires; use `<Model>.<field>.through`"
 )
 
 
