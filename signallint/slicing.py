@@ -541,9 +541,21 @@ def _keep_bound(units: list[_Unit], mentions: _Mentions, lines: list[str]) -> No
                 # reached before the def returns, depends on the whole body.
                 _keep(unit, lines, mentions, whole=True)
                 changed = True
-            elif unit.kept and not unit.whole and unit.inner_defs & unit.local_words:
-                names = unit.inner_defs & unit.local_words
-                changed |= _keep_mentions(unit, names, lines, mentions)
+            elif (
+                unit.kept
+                and not unit.whole
+                and unit.function is not None
+                and any(
+                    inner.kept
+                    and isinstance(inner.nodes[0], ast.FunctionDef | ast.AsyncFunctionDef)
+                    for inner in _flatten(unit.body)
+                )
+            ):
+                # A def of its body that is kept (connected, or a ``@receiver``) lives
+                # while the def runs: whether a signal reaches it before the def
+                # returns depends on the whole body.
+                _keep(unit, lines, mentions, whole=True)
+                changed = True
 
 
 def _visible_words(unit: _Unit, mentions: _Mentions) -> tuple[set[str], ...]:

@@ -498,6 +498,38 @@ def test_sig201_kept_locals_run(load) -> None:  # type: ignore[no-untyped-def]
     del held
 
 
+# A nested function is alive while its function runs: sent before it returns, it runs.
+USED_BEFORE_RETURN = """
+    import gc
+
+    from django.db.models.signals import post_save
+    from django.dispatch import receiver
+    from tests.catalogue_app.models import Author
+
+    def save_and_check():
+        seen = []
+
+        def on_save(sender, **kwargs):
+            seen.append("connect")
+
+        post_save.connect(on_save, sender=Author)
+
+        @receiver(post_save, sender=Author)
+        def on_save_too(sender, **kwargs):
+            seen.append("decorator")
+
+        gc.collect()
+        Author.objects.create(name="x")
+        return seen
+"""
+
+
+def test_sig201_nested_receivers_used_before_return_run(load) -> None:  # type: ignore[no-untyped-def]
+    assert check_source(textwrap.dedent(USED_BEFORE_RETURN), "case.py") == []
+    module = load(USED_BEFORE_RETURN)
+    assert sorted(module.save_and_check()) == ["connect", "decorator"]
+
+
 STRING_SENDER_ON_PLAIN_SIGNAL = """
     from django.contrib.auth.signals import user_login_failed
     from django.dispatch import receiver

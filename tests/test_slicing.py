@@ -152,17 +152,6 @@ NEEDED = {
             {filler}
             order_placed.send(sender=None, **extra)
     """,
-    "the return of a closure that is connected (it escapes)": """
-        from django.db.models.signals import post_save
-
-        def make_handler():
-            def handle(sender, **kwargs):
-                pass
-
-            post_save.connect(handle)
-            {filler}
-            return handle  # needed
-    """,
     "a signal rebound through global in a function that is cut": """
         from django.db.models.signals import post_save
 
@@ -203,18 +192,6 @@ NEEDED = {
                 {filler}
             finally:
                 order_placed.send(sender=None, **extra)
-    """,
-    "the return, in a with block, of a closure that is connected": """
-        from django.db.models.signals import post_save
-
-        def make_handler(lock):
-            def handle(sender, **kwargs):
-                pass
-
-            post_save.connect(handle)
-            with lock:
-                {filler}
-                return handle  # needed
     """,
     "an exception a handler binds, then connected": """
         from django.db.models.signals import post_save
@@ -273,6 +250,31 @@ def test_statements_a_fact_depends_on_are_kept(name: str) -> None:
     kept = kept_lines(text)
     assert line_of(text, "# needed") in kept
     assert line_of(text, "unrelated_3") not in kept, "the filler is cut"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "post_save.connect(handle)\n    {filler}\n    return handle",
+        "post_save.connect(handle)\n    with lock:\n        {filler}\n        return handle",
+    ],
+)
+def test_a_def_that_connects_a_def_of_its_own_is_kept_whole(body: str) -> None:
+    # The nested def lives while its function runs, so whether anything reaches it
+    # (a send, a save, a client request before the function returns, or a return
+    # that keeps it) depends on every statement of the body.
+    text = render(
+        "from django.db.models.signals import post_save\n\n"
+        "def make_handler(lock):\n"
+        "    def handle(sender, **kwargs):\n"
+        "        pass\n\n    " + body + "\n\n\n"
+        "def unrelated_top():\n    {filler}\n\n\ndef unrelated_too():\n    {filler}\n"
+    )
+    compile(text, "module.py", "exec")
+    assert_same_facts(text)
+    kept = kept_lines(text)
+    assert line_of(text, "return handle") in kept
+    assert line_of(text, "unrelated_3") in kept, "the filler may send the signal"
 
 
 def test_a_def_whose_body_holds_a_seed_keeps_only_what_that_needs() -> None:

@@ -88,10 +88,22 @@ def nothing_runs_after(node: cst.CSTNode, function: cst.CSTNode | None) -> bool:
         map(_quiet, statement.body[small_index + 1 :])
     ):
         return False
-    return all(
-        isinstance(later, cst.SimpleStatementLine) and all(map(_quiet, later.body))
-        for later in statements[index + 1 :]
-    )
+    return all(map(_quiet_statement, statements[index + 1 :]))
+
+
+def _quiet_statement(statement: cst.BaseStatement) -> bool:
+    """A statement that cannot send a signal: quiet small statements, or a ``def``
+    whose decorators, if any, are ``@receiver(...)`` with inert arguments."""
+    if isinstance(statement, cst.SimpleStatementLine):
+        return all(map(_quiet, statement.body))
+    if isinstance(statement, cst.FunctionDef):
+        return all(
+            isinstance(call := decorator.decorator, cst.Call)
+            and (dotted_name(call.func) or "").rsplit(".", 1)[-1] == "receiver"
+            and all(_inert(arg.value) for arg in call.args)
+            for decorator in statement.decorators
+        )
+    return False
 
 
 def _position(
@@ -118,7 +130,7 @@ def _quiet(statement: cst.BaseSmallStatement) -> bool:
     if isinstance(statement, cst.Pass):
         return True
     if isinstance(statement, cst.Return):
-        return statement.value is None
+        return statement.value is None or _inert(statement.value)
     if isinstance(statement, cst.Expr):
         value = statement.value
         return isinstance(value, cst.SimpleString) or (

@@ -287,7 +287,13 @@ class SignalFacts:
             sender=sender,
             unconditional=is_body_statement(function, scope.node),
             decorator_index=index,
-            receiver_escapes=site.nested and self._name_escapes(function.name.value, scope, 1),
+            # A nested def lives while its function runs: what runs after the def may
+            # send the signal to it (a test connects, triggers, checks).
+            receiver_escapes=site.nested
+            and (
+                self._name_escapes(function.name.value, scope, 1)
+                or not nothing_runs_after(function, scope.node)
+            ),
             owner=self.definitions.scope_owner(scope),
             receivers=frozenset({self.definitions.qualify(site.qualname)}),
         )
@@ -310,7 +316,9 @@ class SignalFacts:
                 and function.nested
                 and isinstance(receiver_arg.value, cst.Name)
             ):
-                escapes = self._name_escapes(receiver_arg.value.value, scope, 2)
+                escapes = self._name_escapes(
+                    receiver_arg.value.value, scope, 2
+                ) or not nothing_runs_after(call, scope.node)
             elif kind is ReceiverKind.UNKNOWN:
                 local = self.receivers.local_receiver(receiver_arg.value, scope)
                 if local is not None:
