@@ -399,7 +399,40 @@ class WiringFacts:
         if not values:
             return None
         value = values[-1]
-        return DefaultAppConfig(string_value(value), self.spans.span(value))
+        return DefaultAppConfig(
+            string_value(value) or self._with_module_name(value), self.spans.span(value)
+        )
+
+    def _with_module_name(self, value: cst.BaseExpression) -> str | None:
+        """``__name__ + ".apps.ShopConfig"`` or ``f"{__name__}.ShopConfig"``, with the
+        module's own name for ``__name__`` (a package's, in its ``__init__.py``)."""
+        if self.module_name is None:
+            return None
+        if (
+            isinstance(value, cst.BinaryOperation)
+            and isinstance(value.operator, cst.Add)
+            and isinstance(value.left, cst.Name)
+            and value.left.value == "__name__"
+        ):
+            rest = string_value(value.right)
+            return self.module_name + rest if rest is not None else None
+        if isinstance(value, cst.FormattedString):
+            parts = []
+            for part in value.parts:
+                if isinstance(part, cst.FormattedStringText):
+                    parts.append(part.value)
+                elif (
+                    isinstance(part, cst.FormattedStringExpression)
+                    and isinstance(part.expression, cst.Name)
+                    and part.expression.value == "__name__"
+                    and part.conversion is None
+                    and part.format_spec is None
+                ):
+                    parts.append(self.module_name)
+                else:
+                    return None
+            return "".join(parts)
+        return None
 
 
 def _opaque(pattern: str) -> bool:

@@ -80,6 +80,9 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     target = format_version(context.version)
     ignored = context.version >= DEFAULT_APP_CONFIG_REMOVED
     for facts, span, judged in default_app_config_lines(picture, project):
+        assert facts.wiring is not None and facts.wiring.default_app_config is not None
+        if facts.wiring.default_app_config.value is None:
+            continue  # a value it cannot read may name a config Django needs: unknown
         if ignored and judged.effect in (AppConfigLine.REDUNDANT, AppConfigLine.UNKNOWN):
             message = DEAD.format(version=target)
         elif not ignored and judged.effect is AppConfigLine.REDUNDANT and judged.name:
