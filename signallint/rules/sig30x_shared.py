@@ -184,6 +184,10 @@ def judge_default_app_config(
         same = config.choice is Choice.ONE and config.discovered == config.chosen
         return replace(found, effect=AppConfigLine.REDUNDANT if same else AppConfigLine.UNKNOWN)
     if config.module not in picture.modules_named(module):
+        if not picture.modules_named(module):
+            # A module the project does not have (an app's old name, another package):
+            # what it holds, and whether it was meant for this app, is unknown.
+            return unknown
         return replace(found, effect=AppConfigLine.ELSEWHERE)
     if config.choice is Choice.PLAIN and any(n == name for n, _ in config.names):
         return replace(found, effect=AppConfigLine.PLAIN)
