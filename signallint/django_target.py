@@ -109,17 +109,32 @@ def _project_directories(start: str) -> Iterator[str]:
 
 
 def oldest_feature_release(specifiers: SpecifierSet) -> FeatureRelease | None:
-    """The oldest Django feature release (major, minor) with a version ``specifiers`` allows.
+    """The oldest Django feature release (major, minor) with a version ``specifiers`` allows;
+    with no lower bound, the newest release signallint knows that it allows.
 
     Pre-releases count (``==6.1a1`` gives 6.1). None when the set allows nothing, or
     allows everything (no specifier: no version is declared).
     """
     if not len(specifiers):
         return None
+    if not any(s.operator in _LOWER_BOUNDS for s in specifiers):
+        # ``Django<5.0`` alone: its oldest allowed release (1.0) means nothing; pip
+        # installs the newest it allows, which is what the project runs.
+        from signallint.catalogue import SUPPORTED_VERSIONS
+
+        for version in sorted(SUPPORTED_VERSIONS, reverse=True):
+            if any(
+                specifiers.contains(probe, prereleases=True) for probe in _series_start(*version)
+            ):
+                return version
     for probe in _probes(specifiers):
         if specifiers.contains(probe, prereleases=True):
             return _feature_release(probe)
     return None
+
+
+# Operators that bound a version from below (or pin it).
+_LOWER_BOUNDS = frozenset({">", ">=", "==", "~=", "==="})
 
 
 def _feature_release(version: Version) -> FeatureRelease:
