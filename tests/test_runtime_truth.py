@@ -1147,13 +1147,16 @@ def saved_then_rolled_back() -> None:
         raise RuntimeError("the order failed")
 
 
-def test_sig216_mail_sent_by_a_receiver_goes_out_though_the_save_rolls_back(load) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("send", [SEND, 'mail.EmailMessage("Hi", "", to=["a@b.c"]).send()'])
+def test_sig216_mail_sent_by_a_receiver_goes_out_though_the_save_rolls_back(
+    load, send: str
+) -> None:  # type: ignore[no-untyped-def]
     from django.core import mail
     from django.test import override_settings
 
     from signallint.settings import Settings
 
-    source = textwrap.dedent(SIDE_EFFECT.format(call=SEND))
+    source = textwrap.dedent(SIDE_EFFECT.format(call=send))
     found = check_source(source, "case.py", Settings(extend_select=("SIG216",)))
     assert {d.code for d in found} == {"SIG216"}
     load(source)

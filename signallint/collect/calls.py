@@ -5,7 +5,9 @@ class, and in the arguments of ``transaction.on_commit(...)``, run later (or nev
 are left out. A callee is named by what its first name is bound to (an import of the
 function's own body, else of the module), then the rest of its dotted text:
 ``send_mail`` imported from ``django.core.mail`` is ``django.core.mail.send_mail``,
-``notify.delay`` stays ``notify.delay`` unless ``notify`` is imported.
+``notify.delay`` stays ``notify.delay`` unless ``notify`` is imported. A method called
+on an object made in the same expression is named after its class:
+``EmailMessage(...).send()`` is ``django.core.mail.EmailMessage().send``.
 """
 
 from __future__ import annotations
@@ -76,6 +78,15 @@ class _DirectCalls(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> bool:
         name = dotted_name(node.func)
+        func = node.func
+        if (
+            name is None
+            and isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Call)
+            and (made := dotted_name(func.value.func)) is not None
+        ):
+            # ``EmailMessage(...).send()``: named after the class it is made from.
+            name = f"{made}().{func.attr.value}"
         if name is None:
             return True
         if name.rsplit(".", 1)[-1] == "on_commit":
