@@ -33,7 +33,6 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from signallint.facts import ImportFact
-from signallint.layout import is_test_path
 
 if TYPE_CHECKING:
     from signallint.project import Picture
@@ -90,7 +89,7 @@ def sites(picture: Picture) -> list[Site]:
     for index, module in enumerate(picture.modules):
         if os.path.basename(module.path) != "manage.py":
             continue
-        if picture.root and is_test_path(os.path.relpath(module.path, picture.root)):
+        if picture.root and picture.is_test_code(module.path):
             continue
         settings = module.wiring.settings_modules[:1] or _only_settings(picture, module.path)
         if settings:

@@ -369,6 +369,11 @@ class Picture:
                 if (start == 0 or len(suffix) >= 2) and all(p.isidentifier() for p in suffix):
                     yield ".".join(suffix)
 
+    def is_test_code(self, path: str) -> bool:
+        """Test code (``tests/``, ``test_*.py``, ``conftest.py``), relative to the root."""
+        absolute = os.path.normpath(os.path.abspath(path))
+        return is_test_path(os.path.relpath(absolute, self.root) if self.root else absolute)
+
     def index_of(self, path: str) -> int | None:
         return self._by_path.get(os.path.normpath(os.path.abspath(path)))
 
@@ -529,7 +534,7 @@ class Picture:
         for module in self.modules:
             directory = os.path.dirname(module.path)
             last = {name.rsplit(".", 1)[-1] for name in module.names}
-            if is_test_path(os.path.relpath(module.path, self.root or "/")):
+            if self.is_test_code(module.path):
                 tests.add(module.index)
             elif (
                 module.wiring.is_script
@@ -632,7 +637,7 @@ class Picture:
         if not self.complete:
             return Verdict(Status.UNKNOWN, "some modules could not be read")
         module = self.modules[index]
-        if is_test_path(os.path.relpath(module.path, self.root)):
+        if self.is_test_code(module.path):
             return Verdict(Status.TESTS, "test code")
         if not self.settings:
             return Verdict(Status.UNKNOWN, "no settings module found")

@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 from signallint.context import RuleContext
 from signallint.facts import BulkWrite, ConnectionStyle, ModuleFacts, ProjectFacts
-from signallint.layout import is_test_path
-from signallint.project import picture_of
+from signallint.project import Picture, picture_of
 from signallint.rules import Finding, Message, project_rule
 from signallint.rules.sig30x_shared import display
 
@@ -95,7 +93,7 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     test connects is not the project's.
     """
     picture = picture_of(project, context.version)
-    receivers = _save_receivers(project, context, picture.root)
+    receivers = _save_receivers(project, context, picture)
     if not receivers:
         return
     # Which model uses a custom QuerySet or Manager is not known: a method one of them
@@ -107,7 +105,7 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
         for method in facts.wiring.bulk_overrides
     }
     for facts in project.modules:
-        if facts.wiring is None or _is_test(facts.path, picture.root):
+        if facts.wiring is None or picture.is_test_code(facts.path):
             continue
         for write in facts.wiring.bulk_writes:
             if write.method in overridden:
@@ -139,18 +137,14 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
 Receiver = tuple[str, str, tuple[str, int]]  # signal, name, (path, line)
 
 
-def _is_test(path: str, root: str | None) -> bool:
-    return is_test_path(os.path.relpath(path, root) if root else path)
-
-
 def _save_receivers(
-    project: ProjectFacts, context: RuleContext, root: str | None
+    project: ProjectFacts, context: RuleContext, picture: Picture
 ) -> dict[str, list[Receiver]]:
     """The pre_save/post_save receivers of the project (not of its tests), by the model
     they are connected to as sender."""
     found: dict[str, list[Receiver]] = {}
     for facts in project.modules:
-        if _is_test(facts.path, root):
+        if picture.is_test_code(facts.path):
             continue
         for connection in facts.connections:
             if connection.style not in (ConnectionStyle.CONNECT, ConnectionStyle.DECORATOR):

@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 from signallint.context import RuleContext
 from signallint.facts import Connection, ConnectionStyle, ProjectFacts
 from signallint.import_names import Origin
-from signallint.layout import is_test_path
 from signallint.project import Picture, picture_of
 from signallint.rules import Finding, Message, project_rule
 from signallint.rules.sig30x_shared import display, module_level_connections
@@ -131,7 +129,7 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
         (facts, connection, index)
         for facts, connection in module_level_connections(project, context)
         if not _may_have_dispatch_uid(connection)
-        and not is_test_path(os.path.relpath(facts.path, root))
+        and not picture.is_test_code(facts.path)
         and (index := picture.index_of(facts.path)) is not None
         and picture.modules[index].path not in picture.distributed
     ]
