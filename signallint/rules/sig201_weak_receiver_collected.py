@@ -120,11 +120,13 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
     in its enclosing function (where it could be stored, returned, passed on or
     captured), and a local only when the function assigns it exactly once, in a
     statement of its own body (not in a branch or a loop, not `global` or
-    `nonlocal`), and only when the statements after the connection, in the function's
-    own body, are other `connect()` calls or assignments of lambdas, `partial(...)`,
-    names and literals (a function that connects, runs code and disconnects uses the
-    receiver while it is alive). A local instance counts as new when it is made by
-    calling a class of the module or a CapWords name; a class whose constructor
+    `nonlocal`); and either only when the statements after the connection, in the
+    function's own body, are other `connect()` calls, assignments of lambdas,
+    `partial(...)`, names and literals, `def`s (at most decorated with `@receiver`) and
+    a `return` of a name: both live while their function runs, so a function that
+    connects, then sends, saves or runs any other code (a test that checks the
+    receiver ran) uses the receiver while it is alive. A local instance counts as new
+    when it is made by calling a class of the module or a CapWords name; a class whose constructor
     stores the instance somewhere keeps it alive and would be reported wrongly. A
     `weak=` argument other than a literal `True` silences the rule.
     """

@@ -110,7 +110,10 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     `INSTALLED_APPS` names the package; where Django's choice cannot be read (see
     SIG303) it is silent. When the package has no `apps` module and the line names a
     config elsewhere, the receivers that config's `ready()` imports are still counted as
-    connected (no SIG301).
+    connected (no SIG301). The value is read when it is a string literal or built from
+    the package's `__name__` (`__name__ + ".apps.ShopConfig"`, `f"{__name__}.X"`); a
+    line naming a module the project does not have (an app's old package) is left
+    alone.
 
     ## References
     - Django 4.1 release notes: "Features removed in 4.1"

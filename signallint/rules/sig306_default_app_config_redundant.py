@@ -70,7 +70,9 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
     Only `__init__.py` files are checked, and only in a whole-project run (the command
     line, not the flake8 plugin). Before Django 4.1 it reports only when the choice is
     certain: a settings module whose `INSTALLED_APPS` names the package, and an `apps`
-    module whose discovery picks the named class.
+    module whose discovery picks the named class. A value it cannot read (built from
+    anything but a literal and `__name__`) may name a config Django needs, and is left
+    alone.
 
     ## References
     - Django 3.2 release notes: "Automatic AppConfig discovery"
