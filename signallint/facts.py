@@ -226,6 +226,18 @@ class Connection:
             return positional[position]
         return next((a for a in self.arguments if a.keyword == keyword), None)
 
+    @property
+    def dispatch_uid(self) -> Argument | None:
+        """The ``dispatch_uid`` argument: by keyword, or fourth to ``connect()``."""
+        position = 3 if self.style is ConnectionStyle.CONNECT else None
+        return self.argument("dispatch_uid", position)
+
+    @property
+    def weak(self) -> Argument | None:
+        """The ``weak`` argument: by keyword, or third to ``connect()``."""
+        position = 2 if self.style is ConnectionStyle.CONNECT else None
+        return self.argument("weak", position)
+
 
 @dataclass(frozen=True)
 class ModuleNameRef:

@@ -217,11 +217,7 @@ def _receiver(facts: ModuleFacts, connection: Connection, picture: Picture) -> R
     function = None
     if len(connection.receivers) == 1:
         function = next(iter(connection.receivers))
-    if connection.style is ConnectionStyle.CONNECT:
-        uid = connection.argument("dispatch_uid", 3)
-        weak = connection.argument("weak", 2)
-    else:
-        uid, weak = connection.argument("dispatch_uid"), connection.argument("weak")
+    uid, weak = connection.dispatch_uid, connection.weak
     connected, note = _connected(facts, connection, connection.owner, picture)
     return ReceiverEntry(
         path=facts.path,

@@ -21,7 +21,7 @@ _WHAT = {
 
 def weakly_held_receiver(connection: Connection) -> str | None:
     """What kind of short-lived receiver this connection holds weakly, if any."""
-    weak = connection.argument("weak", 2 if connection.style is ConnectionStyle.CONNECT else None)
+    weak = connection.weak
     if weak is not None and weak.text != "True":
         return None  # weak=False keeps it alive (and anything else we cannot judge)
     if connection.receiver_kind in _WHAT:

@@ -127,8 +127,8 @@ def check(facts: ModuleFacts, context: RuleContext) -> Iterator[Finding]:
         view = not holder and connection.owner_parameter == "request"
         if (method not in RUNS_REPEATEDLY and not view) or holder in disconnecting:
             continue
-        weak = connection.argument("weak", 2)
-        if weak is None or weak.text != "False" or connection.argument("dispatch_uid", 3):
+        weak = connection.weak
+        if weak is None or weak.text != "False" or connection.dispatch_uid:
             continue
         what = _fresh_receiver(connection)
         if what is None or context.signals_of(connection.signals) is None:

@@ -144,10 +144,7 @@ def _receiver_identity(
 def _dispatch_keys(
     connection: Connection, context: RuleContext, where: Hashable
 ) -> Iterator[DispatchKey]:
-    if connection.style is ConnectionStyle.CONNECT:
-        argument = connection.argument("dispatch_uid", 3)
-    else:
-        argument = connection.argument("dispatch_uid")
+    argument = connection.dispatch_uid
     if argument is None:
         return
     try:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from signallint.context import RuleContext
-from signallint.facts import Connection, ConnectionStyle, ProjectFacts
+from signallint.facts import Connection, ProjectFacts
 from signallint.import_names import Origin
 from signallint.project import Picture, picture_of
 from signallint.rules import Finding, Message, project_rule
@@ -161,8 +161,7 @@ def check(project: ProjectFacts, context: RuleContext) -> Iterator[Finding]:
 def _may_have_dispatch_uid(connection: Connection) -> bool:
     """With a ``dispatch_uid`` Django ignores the second connection: it keys them by the
     uid. Unknown (``**options``) counts as one."""
-    position = 3 if connection.style is ConnectionStyle.CONNECT else None
-    return connection.argument("dispatch_uid", position) is not None or any(
+    return connection.dispatch_uid is not None or any(
         argument.keyword is None and argument.text.startswith("**")
         for argument in connection.arguments
     )
